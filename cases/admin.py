@@ -1,0 +1,163 @@
+"""The curators' tools. Writes that matter (status, hiding) go through cases.services."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from cases import services
+from cases.forms import HideCommentForm
+from cases.models import Case, Category, Comment, ModerationLog, Source, Vote
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records the site writes itself: curators look, they do not edit."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name"]
+
+
+class SourceInline(admin.StackedInline):
+    model = Source
+    extra = 1
+    fields = [("title", "language"), ("outlet", "author"), ("published", "url"), "position"]
+
+
+@admin.register(Case)
+class CaseAdmin(admin.ModelAdmin):
+    list_display = ["title", "category", "status", "published_at", "votes_yes", "votes_no",
+                    "votes_depends"]
+    list_filter = ["status", "category"]
+    search_fields = ["title", "decision", "summary"]
+    prepopulated_fields = {"slug": ["title"]}
+    readonly_fields = ["published_at", "votes_yes", "votes_no", "votes_depends", "created_at",
+                       "updated_at"]
+    inlines = [SourceInline]
+    actions = ["publish", "archive"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "status", "category", "decision", "summary", "story"]}),
+        (_("Facts"), {"fields": ["decided_by", "outsourced_what", "provider", "year", "outcome"]}),
+        (_("Record"), {"fields": ["published_at", ("votes_yes", "votes_no", "votes_depends"),
+                                  "created_at", "updated_at"]}),
+    ]
+
+    def save_model(self, request: HttpRequest, obj: Case, form, change: bool) -> None:
+        # The status goes through the service, which dates the first publication and logs it.
+        new_status = obj.status
+        if change:
+            obj.status = Case.objects.values_list("status", flat=True).get(pk=obj.pk)
+        else:
+            obj.status = Case.Status.DRAFT
+        super().save_model(request, obj, form, change)
+        if new_status != obj.status:
+            services.change_case_status(moderator=request.user, case=obj, status=new_status)
+
+    @admin.action(description=_("Publish the selected cases"), permissions=["change"])
+    def publish(self, request: HttpRequest, queryset: QuerySet[Case]) -> None:
+        self._set_status(request, queryset, Case.Status.PUBLISHED)
+
+    @admin.action(description=_("Archive the selected cases"), permissions=["change"])
+    def archive(self, request: HttpRequest, queryset: QuerySet[Case]) -> None:
+        self._set_status(request, queryset, Case.Status.ARCHIVED)
+
+    def _set_status(self, request: HttpRequest, queryset: QuerySet[Case], status: str) -> None:
+        for case in queryset:
+            services.change_case_status(moderator=request.user, case=case, status=status)
+        self.message_user(
+            request,
+            ngettext("%(count)d case is now %(status)s.", "%(count)d cases are now %(status)s.",
+                     len(queryset)) % {"count": len(queryset), "status": Case.Status(status).label},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(Vote)
+class VoteAdmin(ReadOnlyAdmin):
+    list_display = ["case", "user", "choice", "updated_at"]
+    list_filter = ["choice"]
+    list_select_related = ["case", "user"]
+    search_fields = ["case__title", "user__username"]
+
+
+@admin.register(Comment)
+class CommentAdmin(ReadOnlyAdmin):
+    list_display = ["short_body", "case", "author", "created_at", "is_visible"]
+    list_filter = ["hidden_at"]
+    list_select_related = ["case", "author"]
+    search_fields = ["body", "author__username", "case__title"]
+    fields = ["case", "author", "body", "created_at", "hidden_at", "hidden_by", "hidden_reason"]
+    readonly_fields = fields
+    actions = ["hide", "restore"]
+
+    @admin.display(description=_("comment"))
+    def short_body(self, comment: Comment) -> str:
+        return comment.body if len(comment.body) <= 80 else f"{comment.body[:79]}…"
+
+    @admin.display(description=_("visible"), boolean=True)
+    def is_visible(self, comment: Comment) -> bool:
+        return not comment.is_hidden
+
+    def has_moderate_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("cases.moderate_comment")
+
+    @admin.action(description=_("Hide the selected comments (asks for a reason)"),
+                  permissions=["moderate"])
+    def hide(self, request: HttpRequest, queryset: QuerySet[Comment]) -> HttpResponse | None:
+        form = HideCommentForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            try:
+                for comment in queryset:
+                    services.hide_comment(moderator=request.user, comment=comment,
+                                          reason=form.cleaned_data["reason"])
+            except (PermissionDenied, ValidationError) as error:
+                self.message_user(request, str(error), messages.ERROR)
+                return None
+            self.message_user(
+                request,
+                ngettext("%d comment hidden.", "%d comments hidden.", len(queryset)) % len(queryset),
+                messages.SUCCESS,
+            )
+            return None
+        # First pass (or a missing reason): ask why, keeping the selection.
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Hide comments"),
+            "form": form,
+            "comments": queryset,
+            "opts": self.model._meta,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/cases/comment/hide_comments.html", context)
+
+    @admin.action(description=_("Restore the selected comments"), permissions=["moderate"])
+    def restore(self, request: HttpRequest, queryset: QuerySet[Comment]) -> None:
+        for comment in queryset:
+            services.restore_comment(moderator=request.user, comment=comment)
+        self.message_user(
+            request,
+            ngettext("%d comment restored.", "%d comments restored.", len(queryset)) % len(queryset),
+            messages.SUCCESS,
+        )
+
+
+@admin.register(ModerationLog)
+class ModerationLogAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "moderator_name", "action", "case", "comment", "reason"]
+    list_filter = ["action"]
+    list_select_related = ["case", "comment"]

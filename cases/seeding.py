@@ -1,0 +1,70 @@
+"""Loads the first cases (cases/seed/cases.json), retold from the German source posts."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+
+from cases.models import Case, Category, Source
+
+SEED_FILE = Path(__file__).resolve().parent / "seed" / "cases.json"
+
+
+@dataclass
+class SeedReport:
+    created: list[str] = field(default_factory=list)
+    existing: list[str] = field(default_factory=list)
+
+
+@transaction.atomic
+def seed_cases(path: Path = SEED_FILE) -> SeedReport:
+    """Create the seed categories and cases that are missing; never touch existing ones."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    categories = {}
+    for item in data["categories"]:
+        categories[item["slug"]], _ = Category.objects.get_or_create(
+            slug=item["slug"], defaults={"name": item["name"], "description": item["description"]}
+        )
+
+    report = SeedReport()
+    now = timezone.now()
+    for position, item in enumerate(data["cases"]):
+        if Case.objects.filter(slug=item["slug"]).exists():
+            report.existing.append(item["slug"])
+            continue
+        case = Case.objects.create(
+            slug=item["slug"],
+            title=item["title"],
+            decision=item["decision"],
+            summary=item["summary"],
+            story=item["story"],
+            category=categories[item["category"]],
+            decided_by=item["decided_by"],
+            outsourced_what=item["outsourced_what"],
+            provider=item["provider"],
+            year=item["year"],
+            outcome=item["outcome"],
+            status=Case.Status.PUBLISHED,
+            # Staggered so that "newest first" keeps the order of the seed file.
+            published_at=now - timedelta(minutes=position),
+        )
+        Source.objects.bulk_create(
+            Source(
+                case=case,
+                position=index,
+                title=source["title"],
+                outlet=source["outlet"],
+                author=source["author"],
+                published=date.fromisoformat(source["published"]) if source["published"] else None,
+                language=source["language"],
+                url=source["url"],
+            )
+            for index, source in enumerate(item["sources"])
+        )
+        report.created.append(item["slug"])
+    return report
