@@ -1,0 +1,68 @@
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import Group
+
+from cases import services
+from tests.factories import CaseFactory, UserFactory
+
+HTMX = {"HX-Request": "true"}
+
+
+def pytest_report_header(config):
+    engine = settings.DATABASES["default"]["ENGINE"]
+    return f"database: {'postgresql' if 'postgresql' in engine else 'sqlite'}"
+
+
+@pytest.fixture
+def user(db):
+    return UserFactory(username="alice")
+
+
+@pytest.fixture
+def other_user(db):
+    return UserFactory(username="bob")
+
+
+@pytest.fixture
+def curator(db):
+    """Staff in the `curators` group (made by a migration), not a superuser."""
+    person = UserFactory(username="curator", is_staff=True)
+    person.groups.add(Group.objects.get(name="curators"))
+    return person
+
+
+@pytest.fixture
+def staff_without_group(db):
+    return UserFactory(username="staffer", is_staff=True)
+
+
+@pytest.fixture
+def case(db):
+    return CaseFactory(slug="call-center", title="Customer care goes to a call center")
+
+
+@pytest.fixture
+def draft_case(db):
+    return CaseFactory(slug="draft-case", title="An unpublished case", draft=True)
+
+
+@pytest.fixture
+def user_client(client, user):
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def curator_client(client, curator):
+    client.force_login(curator)
+    return client
+
+
+@pytest.fixture
+def vote():
+    """Cast a real vote (tallies included): vote(user, case, "yes")."""
+
+    def cast(user, case, choice):
+        return services.cast_vote(user=user, case=case, choice=choice)
+
+    return cast

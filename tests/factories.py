@@ -1,0 +1,86 @@
+import factory
+from django.utils import timezone
+
+from accounts.models import User
+from cases.models import Case, Category, Comment, Source, Vote
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"person{n}")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.org")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def save_password(self, create, extracted, **kwargs):
+        if create:
+            self.save()
+
+
+class CategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Category
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Category {n}")
+    slug = factory.Sequence(lambda n: f"category-{n}")
+
+
+class CaseFactory(factory.django.DjangoModelFactory):
+    """A published case unless told otherwise. Tallies start at zero: vote through services."""
+
+    class Meta:
+        model = Case
+
+    title = factory.Sequence(lambda n: f"Case number {n}")
+    slug = factory.Sequence(lambda n: f"case-{n}")
+    decision = "Customer care → an external call center"
+    summary = "A firm hands its customer care to a call center."
+    story = "The firm had **fifteen** people answering the phone.\n\nThen it stopped."
+    category = factory.SubFactory(CategoryFactory)
+    decided_by = "The owner"
+    outsourced_what = "Customer care"
+    provider = "A call center"
+    year = 2012
+    status = Case.Status.PUBLISHED
+    published_at = factory.LazyFunction(timezone.now)
+
+    class Params:
+        draft = factory.Trait(status=Case.Status.DRAFT, published_at=None)
+        archived = factory.Trait(status=Case.Status.ARCHIVED)
+
+
+class SourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Source
+
+    case = factory.SubFactory(CaseFactory)
+    title = "Outsourcing – wie ich meine Kunden verkaufe"
+    outlet = "A personal blog"
+    language = "de"
+
+
+class VoteFactory(factory.django.DjangoModelFactory):
+    """A raw vote row that bypasses the tallies: use services.cast_vote for real votes."""
+
+    class Meta:
+        model = Vote
+
+    user = factory.SubFactory(UserFactory)
+    case = factory.SubFactory(CaseFactory)
+    choice = Vote.Choice.YES
+
+
+class CommentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Comment
+
+    case = factory.SubFactory(CaseFactory)
+    author = factory.SubFactory(UserFactory)
+    body = factory.Sequence(lambda n: f"Comment number {n}: it *depends*.")
