@@ -1,0 +1,216 @@
+"""End-to-end flows in a real Chromium (Playwright) against pytest-django's live server.
+
+Run with: .venv/bin/pytest tests/test_browser.py -m browser
+"""
+
+import os
+import re
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from accounts.models import User
+from cases.models import Case, Comment, ModerationLog, Vote
+from tests.factories import PASSWORD, CaseFactory, CategoryFactory, CommentFactory
+
+sync_api = pytest.importorskip("playwright.sync_api")
+expect = sync_api.expect
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+# The live server commits for real, so these tests need a transactional database. Its flush
+# after each test would drop the `curators` group (made by a data migration): the serialized
+# rollback restores the migrated data before each test.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+@pytest.fixture(scope="module")
+def allow_orm_beside_event_loop():
+    """Playwright's sync API runs an event loop in this thread; Django then refuses ORM calls."""
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    yield
+    if previous is None:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture(scope="module")
+def browser(allow_orm_beside_event_loop):
+    if not CHROMIUM.exists():
+        reason = f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)"
+        if os.environ.get("CI"):
+            pytest.fail(f"{reason}: CI must run the browser tests.")
+        pytest.skip(reason)
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page_errors():
+    """(page URL, problem) pairs: console errors, uncaught exceptions, missing static files."""
+    return []
+
+
+@pytest.fixture
+def page(browser, page_errors):
+    context = browser.new_context(locale="en-US")
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    page.on(
+        "console",
+        lambda msg: msg.type == "error" and page_errors.append((page.url, f"console: {msg.text}")),
+    )
+    page.on("pageerror", lambda error: page_errors.append((page.url, f"pageerror: {error}")))
+    page.on(
+        "response",
+        lambda response: (
+            response.status >= 400
+            and "/static/" in response.url
+            and page_errors.append((page.url, f"{response.status} {response.url}"))
+        ),
+    )
+    yield page
+    context.close()
+
+
+def public_page_errors(page_errors):
+    # The admin's own pages are Django's business; ours are the public ones.
+    return [(url, problem) for url, problem in page_errors if "/admin/" not in url]
+
+
+def test_visitor_signs_up_votes_changes_vote_and_comments(live_server, page, page_errors):
+    case = CaseFactory(title="Payroll goes to a service bureau", slug="payroll-bureau")
+    case_path = f"/cases/{case.slug}/"
+
+    page.goto(live_server.url + "/")
+    page.get_by_role("link", name=case.title).click()
+    expect(page).to_have_url(live_server.url + case_path)
+    expect(page.get_by_role("heading", name=case.title, level=1)).to_be_visible()
+
+    # Voting logged out sends the visitor to log in, with the way back to the case.
+    vote_box = page.locator("#vote-box")
+    vote_box.get_by_role("button", name="Made sense").click()
+    expect(page).to_have_url(re.compile(r"/accounts/login/\?"))
+    assert parse_qs(urlparse(page.url).query)["next"] == [case_path]
+
+    # The login page's own sign-up link keeps `next`.
+    page.locator("main").get_by_role("link", name="sign up").click()
+    expect(page).to_have_url(re.compile(r"/accounts/signup/"))
+    page.locator("#id_username").fill("carol")
+    page.locator("#id_email").fill("carol@example.org")
+    page.locator("#id_password1").fill("a-long-enough-passphrase")
+    page.locator("#id_password2").fill("a-long-enough-passphrase")
+    page.locator("main").get_by_role("button", name="Sign Up").click()
+    expect(page).to_have_url(re.compile(re.escape(case_path)))
+    expect(page.get_by_role("link", name="carol")).to_be_visible()
+
+    page.goto(live_server.url + case_path)
+    vote_box.get_by_role("button", name="Made sense").click()
+    expect(vote_box.get_by_role("button", name="Made sense")).to_contain_text("your vote")
+    expect(vote_box).to_contain_text("1 vote in all")
+
+    # Changing the vote moves it; it never adds a second one.
+    vote_box.get_by_role("button", name="Did not make sense").click()
+    expect(vote_box.get_by_role("button", name="Did not make sense")).to_contain_text("your vote")
+    expect(vote_box.get_by_role("button", name="Made sense")).not_to_contain_text("your vote")
+    expect(vote_box).to_contain_text("1 vote in all")
+    no_row = vote_box.locator(".verdict-row").filter(has_text="Did not make sense")
+    expect(no_row).to_contain_text(re.compile(r"100\s%\s\(1 vote\)"))
+
+    # Markdown renders; the script tag is sanitised away.
+    comments = page.locator("#comments")
+    comments.get_by_label("Your comment").fill(
+        "**strong** words <script>window.pwned = 1</script>"
+    )
+    comments.get_by_role("button", name="Post comment").click()
+    expect(comments).to_contain_text("Your comment is posted.")
+    comment = comments.locator("article.comment").filter(has_text="words")
+    expect(comment.locator(".comment-body strong")).to_have_text("strong")
+    expect(comment.locator(".comment-body script")).to_have_count(0)
+    expect(comment.locator(".vote-badge")).to_have_text("did not")
+    assert page.evaluate("window.pwned") is None
+
+    # An empty comment is refused with a message beside the field.
+    comments.get_by_label("Your comment").fill("   ")
+    comments.get_by_role("button", name="Post comment").click()
+    expect(comments.locator("#comment-errors")).to_contain_text("Write something first.")
+    expect(comments.locator("article.comment")).to_have_count(1)
+
+    carol = User.objects.get(username="carol")
+    assert list(Vote.objects.filter(user=carol, case=case).values_list("choice", flat=True)) == [
+        "no"
+    ]
+    case.refresh_from_db()
+    assert (case.votes_yes, case.votes_no, case.votes_depends) == (0, 1, 0)
+    assert Comment.objects.filter(case=case).count() == 1
+    assert public_page_errors(page_errors) == []
+
+
+def test_curator_publishes_a_case_and_hides_a_comment(live_server, page, page_errors, curator):
+    category = CategoryFactory(name="Customer care", slug="customer-care")
+
+    page.goto(live_server.url + "/admin/login/")
+    page.locator("#id_username").fill(curator.username)
+    page.locator("#id_password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page).to_have_url(live_server.url + "/admin/")
+
+    page.goto(live_server.url + "/admin/cases/case/add/")
+    page.locator("#id_title").fill("Hosting moves to a cloud provider")
+    # The admin's prepopulate script fills the slug from the title.
+    expect(page.locator("#id_slug")).to_have_value("hosting-moves-to-a-cloud-provider")
+    page.locator("#id_status").select_option(label="Published")
+    page.locator("#id_category").select_option(label=category.name)
+    page.locator("#id_decision").fill("Own servers → a cloud provider")
+    page.locator("#id_summary").fill("A shop stops running its own servers.")
+    page.locator("#id_story").fill("The servers were *old*.")
+    page.locator("#id_sources-0-title").fill("Why we left our basement")
+    page.locator("input[name=_save]").click()
+    expect(page.locator(".messagelist")).to_contain_text("was added successfully")
+
+    case = Case.objects.get(slug="hosting-moves-to-a-cloud-provider")
+    assert case.status == Case.Status.PUBLISHED and case.published_at is not None
+    assert list(case.sources.values_list("title", flat=True)) == ["Why we left our basement"]
+    page.goto(live_server.url + "/")
+    page.get_by_role("link", name=case.title).click()
+    expect(page.locator(".sources")).to_contain_text("Why we left our basement")
+
+    comment = CommentFactory(case=case, body="Buy my pills at example.com")
+    page.reload()
+    expect(page.locator("#comments")).to_contain_text("Buy my pills")
+
+    page.goto(live_server.url + "/admin/cases/comment/")
+    page.locator(f"input[name=_selected_action][value='{comment.pk}']").check()
+    page.locator("select[name=action]").select_option(value="hide")
+    page.get_by_role("button", name="Go").click()
+    page.get_by_label("Why hide these comments?").fill("Spam")
+    page.get_by_role("button", name="Hide them").click()
+    expect(page.locator(".messagelist")).to_contain_text("1 comment hidden.")
+
+    page.goto(live_server.url + case.get_absolute_url())
+    expect(page.locator("#comments h2")).to_contain_text("0 comments")
+    expect(page.locator("#comments")).not_to_contain_text("Buy my pills")
+
+    comment.refresh_from_db()
+    assert comment.hidden_at is not None
+    assert comment.hidden_reason == "Spam"
+    assert ModerationLog.objects.filter(
+        comment=comment, action=ModerationLog.Action.HIDE_COMMENT, moderator=curator
+    ).exists()
+    assert public_page_errors(page_errors) == []
