@@ -11,11 +11,7 @@ from accounts.models import User
 def profile(request: HttpRequest, username: str) -> HttpResponse:
     """A person's votes and comments on published cases, newest first."""
     person = get_object_or_404(User, username=username, is_active=True)
-    votes = (
-        person.votes.on_published_cases()
-        .select_related("case")
-        .order_by("-updated_at", "-id")
-    )
+    votes = person.votes.on_published_cases().select_related("case").order_by("-updated_at", "-id")
     comments = (
         person.comments.visible()
         .on_published_cases()

@@ -2,6 +2,7 @@
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
@@ -36,25 +37,49 @@ class CategoryAdmin(admin.ModelAdmin):
 class SourceInline(admin.StackedInline):
     model = Source
     extra = 1
+    # Django 6 will assume https for scheme-less links; say so now (no deprecation warning).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fields = [("title", "language"), ("outlet", "author"), ("published", "url"), "position"]
 
 
 @admin.register(Case)
 class CaseAdmin(admin.ModelAdmin):
-    list_display = ["title", "category", "status", "published_at", "votes_yes", "votes_no",
-                    "votes_depends"]
+    list_display = [
+        "title",
+        "category",
+        "status",
+        "published_at",
+        "votes_yes",
+        "votes_no",
+        "votes_depends",
+    ]
     list_filter = ["status", "category"]
     search_fields = ["title", "decision", "summary"]
     prepopulated_fields = {"slug": ["title"]}
-    readonly_fields = ["published_at", "votes_yes", "votes_no", "votes_depends", "created_at",
-                       "updated_at"]
+    readonly_fields = [
+        "published_at",
+        "votes_yes",
+        "votes_no",
+        "votes_depends",
+        "created_at",
+        "updated_at",
+    ]
     inlines = [SourceInline]
     actions = ["publish", "archive"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "status", "category", "decision", "summary", "story"]}),
         (_("Facts"), {"fields": ["decided_by", "outsourced_what", "provider", "year", "outcome"]}),
-        (_("Record"), {"fields": ["published_at", ("votes_yes", "votes_no", "votes_depends"),
-                                  "created_at", "updated_at"]}),
+        (
+            _("Record"),
+            {
+                "fields": [
+                    "published_at",
+                    ("votes_yes", "votes_no", "votes_depends"),
+                    "created_at",
+                    "updated_at",
+                ]
+            },
+        ),
     ]
 
     def save_model(self, request: HttpRequest, obj: Case, form, change: bool) -> None:
@@ -81,8 +106,12 @@ class CaseAdmin(admin.ModelAdmin):
             services.change_case_status(moderator=request.user, case=case, status=status)
         self.message_user(
             request,
-            ngettext("%(count)d case is now %(status)s.", "%(count)d cases are now %(status)s.",
-                     len(queryset)) % {"count": len(queryset), "status": Case.Status(status).label},
+            ngettext(
+                "%(count)d case is now %(status)s.",
+                "%(count)d cases are now %(status)s.",
+                len(queryset),
+            )
+            % {"count": len(queryset), "status": Case.Status(status).label},
             messages.SUCCESS,
         )
 
@@ -116,21 +145,24 @@ class CommentAdmin(ReadOnlyAdmin):
     def has_moderate_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("cases.moderate_comment")
 
-    @admin.action(description=_("Hide the selected comments (asks for a reason)"),
-                  permissions=["moderate"])
+    @admin.action(
+        description=_("Hide the selected comments (asks for a reason)"), permissions=["moderate"]
+    )
     def hide(self, request: HttpRequest, queryset: QuerySet[Comment]) -> HttpResponse | None:
         form = HideCommentForm(request.POST if "apply" in request.POST else None)
         if form.is_bound and form.is_valid():
             try:
                 for comment in queryset:
-                    services.hide_comment(moderator=request.user, comment=comment,
-                                          reason=form.cleaned_data["reason"])
+                    services.hide_comment(
+                        moderator=request.user, comment=comment, reason=form.cleaned_data["reason"]
+                    )
             except (PermissionDenied, ValidationError) as error:
                 self.message_user(request, str(error), messages.ERROR)
                 return None
             self.message_user(
                 request,
-                ngettext("%d comment hidden.", "%d comments hidden.", len(queryset)) % len(queryset),
+                ngettext("%d comment hidden.", "%d comments hidden.", len(queryset))
+                % len(queryset),
                 messages.SUCCESS,
             )
             return None
@@ -151,7 +183,8 @@ class CommentAdmin(ReadOnlyAdmin):
             services.restore_comment(moderator=request.user, comment=comment)
         self.message_user(
             request,
-            ngettext("%d comment restored.", "%d comments restored.", len(queryset)) % len(queryset),
+            ngettext("%d comment restored.", "%d comments restored.", len(queryset))
+            % len(queryset),
             messages.SUCCESS,
         )
 

@@ -24,4 +24,4 @@ def render_markdown(text: str) -> SafeString:
         link_rel=LINK_REL,
         strip_comments=True,
     )
-    return mark_safe(cleaned)  # noqa: S308 - nh3 output is the sanitised HTML
+    return mark_safe(cleaned)

@@ -118,7 +118,9 @@ class Vote(models.Model):
         NO = "no", _("Did not make sense")
         DEPENDS = "depends", _("It depends")
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="votes")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="votes"
+    )
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="votes")
     choice = models.CharField(_("choice"), max_length=10, choices=Choice.choices)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -209,7 +211,9 @@ class ModerationLog(models.Model):
     # Kept as text so the log still names who acted after the account is gone.
     moderator_name = models.CharField(max_length=150)
     action = models.CharField(max_length=32, choices=Action.choices)
-    case = models.ForeignKey(Case, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    case = models.ForeignKey(
+        Case, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     comment = models.ForeignKey(
         Comment, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -223,4 +227,3 @@ class ModerationLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.moderator_name}: {self.get_action_display()}"
-

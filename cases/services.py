@@ -168,8 +168,13 @@ def hide_comment(*, moderator: User, comment: Comment, reason: str) -> Comment:
     locked.hidden_by = moderator
     locked.hidden_reason = reason
     locked.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
-    _log(moderator, ModerationLog.Action.HIDE_COMMENT, case_id=locked.case_id, comment=locked,
-         reason=reason)
+    _log(
+        moderator,
+        ModerationLog.Action.HIDE_COMMENT,
+        case_id=locked.case_id,
+        comment=locked,
+        reason=reason,
+    )
     return locked
 
 
@@ -183,8 +188,13 @@ def restore_comment(*, moderator: User, comment: Comment, reason: str = "") -> C
     locked.hidden_by = None
     locked.hidden_reason = ""
     locked.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
-    _log(moderator, ModerationLog.Action.RESTORE_COMMENT, case_id=locked.case_id, comment=locked,
-         reason=reason.strip())
+    _log(
+        moderator,
+        ModerationLog.Action.RESTORE_COMMENT,
+        case_id=locked.case_id,
+        comment=locked,
+        reason=reason.strip(),
+    )
     return locked
 
 
@@ -204,14 +214,24 @@ def change_case_status(*, moderator: User, case: Case, status: str) -> Case:
         locked.published_at = timezone.now()
     locked.save(update_fields=["status", "published_at", "updated_at"])
     if previous != status:
-        _log(moderator, ModerationLog.Action.CHANGE_CASE_STATUS, case_id=locked.pk,
-             reason=f"{previous} → {status}")
+        _log(
+            moderator,
+            ModerationLog.Action.CHANGE_CASE_STATUS,
+            case_id=locked.pk,
+            reason=f"{previous} → {status}",
+        )
     case.status, case.published_at = locked.status, locked.published_at
     return locked
 
 
-def _log(moderator: User, action: str, *, case_id: int | None, comment: Comment | None = None,
-         reason: str = "") -> ModerationLog:
+def _log(
+    moderator: User,
+    action: str,
+    *,
+    case_id: int | None,
+    comment: Comment | None = None,
+    reason: str = "",
+) -> ModerationLog:
     return ModerationLog.objects.create(
         moderator=moderator,
         moderator_name=moderator.get_username(),

@@ -137,7 +137,9 @@ def _case_context(
     viewer_vote = None
     if request.user.is_authenticated:
         viewer_vote = (
-            Vote.objects.filter(user=request.user, case=case).values_list("choice", flat=True).first()
+            Vote.objects.filter(user=request.user, case=case)
+            .values_list("choice", flat=True)
+            .first()
         )
     return {
         "case": case,

@@ -228,7 +228,9 @@ def test_plain_vote_redirects_to_the_case_with_a_message(user_client, case, user
     assert response.status_code == 302
     assert response.url == f"{case.get_absolute_url()}#verdict"
     assert Vote.objects.get(user=user, case=case).choice == "yes"
-    assert [str(m) for m in get_messages(response.wsgi_request)] == ["Your vote is in: “Made sense”."]
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        "Your vote is in: “Made sense”."
+    ]
     case.refresh_from_db()
     assert case.votes_yes == 1
 
@@ -297,8 +299,9 @@ def test_plain_comment_redirects_to_it_with_a_message(user_client, case, user):
 
 def test_htmx_comment_answers_with_the_comment_list_fragment(user_client, case, user, vote):
     vote(user, case, "no")
-    response = user_client.post(comment_url(case), {"body": "Two firms, one customer."},
-                                headers=HTMX)
+    response = user_client.post(
+        comment_url(case), {"body": "Two firms, one customer."}, headers=HTMX
+    )
     assert response.status_code == 200
     assert response.text.lstrip().startswith('<section id="comments"')
     assert "Two firms, one customer." in response.text

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,145 +14,346 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Category',
+            name="Category",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=80, unique=True, verbose_name='name')),
-                ('slug', models.SlugField(max_length=80, unique=True, verbose_name='slug')),
-                ('description', models.CharField(blank=True, max_length=300, verbose_name='description')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=80, unique=True, verbose_name="name")),
+                ("slug", models.SlugField(max_length=80, unique=True, verbose_name="slug")),
+                (
+                    "description",
+                    models.CharField(blank=True, max_length=300, verbose_name="description"),
+                ),
             ],
             options={
-                'verbose_name': 'category',
-                'verbose_name_plural': 'categories',
-                'ordering': ['name'],
+                "verbose_name": "category",
+                "verbose_name_plural": "categories",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Case',
+            name="Case",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=160, verbose_name='title')),
-                ('slug', models.SlugField(max_length=160, unique=True, verbose_name='slug')),
-                ('decision', models.CharField(help_text='One line, e.g. “Customer care → external call center”.', max_length=160, verbose_name='decision')),
-                ('summary', models.TextField(max_length=600, verbose_name='summary')),
-                ('story', models.TextField(help_text='Markdown.', verbose_name='story')),
-                ('decided_by', models.CharField(blank=True, max_length=200, verbose_name='who decided')),
-                ('outsourced_what', models.CharField(blank=True, max_length=200, verbose_name='what was outsourced')),
-                ('provider', models.CharField(blank=True, max_length=200, verbose_name='to whom / where')),
-                ('year', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='year')),
-                ('outcome', models.TextField(blank=True, verbose_name='outcome')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published'), ('archived', 'Archived')], default='draft', max_length=10, verbose_name='status')),
-                ('published_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='published')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('votes_yes', models.PositiveIntegerField(default=0, editable=False)),
-                ('votes_no', models.PositiveIntegerField(default=0, editable=False)),
-                ('votes_depends', models.PositiveIntegerField(default=0, editable=False)),
-                ('category', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='cases.category', verbose_name='category')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=160, verbose_name="title")),
+                ("slug", models.SlugField(max_length=160, unique=True, verbose_name="slug")),
+                (
+                    "decision",
+                    models.CharField(
+                        help_text="One line, e.g. “Customer care → external call center”.",
+                        max_length=160,
+                        verbose_name="decision",
+                    ),
+                ),
+                ("summary", models.TextField(max_length=600, verbose_name="summary")),
+                ("story", models.TextField(help_text="Markdown.", verbose_name="story")),
+                (
+                    "decided_by",
+                    models.CharField(blank=True, max_length=200, verbose_name="who decided"),
+                ),
+                (
+                    "outsourced_what",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="what was outsourced"
+                    ),
+                ),
+                (
+                    "provider",
+                    models.CharField(blank=True, max_length=200, verbose_name="to whom / where"),
+                ),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="year"),
+                ),
+                ("outcome", models.TextField(blank=True, verbose_name="outcome")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("published", "Published"),
+                            ("archived", "Archived"),
+                        ],
+                        default="draft",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "published_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="published"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("votes_yes", models.PositiveIntegerField(default=0, editable=False)),
+                ("votes_no", models.PositiveIntegerField(default=0, editable=False)),
+                ("votes_depends", models.PositiveIntegerField(default=0, editable=False)),
+                (
+                    "category",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="cases",
+                        to="cases.category",
+                        verbose_name="category",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'case',
-                'verbose_name_plural': 'cases',
-                'ordering': ['-published_at', '-id'],
+                "verbose_name": "case",
+                "verbose_name_plural": "cases",
+                "ordering": ["-published_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Comment',
+            name="Comment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('body', models.TextField(max_length=10000, verbose_name='comment')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='posted')),
-                ('hidden_at', models.DateTimeField(blank=True, null=True, verbose_name='hidden')),
-                ('hidden_reason', models.CharField(blank=True, max_length=300, verbose_name='reason for hiding')),
-                ('author', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='comments', to=settings.AUTH_USER_MODEL)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='comments', to='cases.case')),
-                ('hidden_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("body", models.TextField(max_length=10000, verbose_name="comment")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="posted")),
+                ("hidden_at", models.DateTimeField(blank=True, null=True, verbose_name="hidden")),
+                (
+                    "hidden_reason",
+                    models.CharField(blank=True, max_length=300, verbose_name="reason for hiding"),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="comments",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="comments",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "hidden_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'comment',
-                'verbose_name_plural': 'comments',
-                'ordering': ['created_at', 'id'],
-                'permissions': [('moderate_comment', 'Can hide and restore comments')],
+                "verbose_name": "comment",
+                "verbose_name_plural": "comments",
+                "ordering": ["created_at", "id"],
+                "permissions": [("moderate_comment", "Can hide and restore comments")],
             },
         ),
         migrations.CreateModel(
-            name='ModerationLog',
+            name="ModerationLog",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('moderator_name', models.CharField(max_length=150)),
-                ('action', models.CharField(choices=[('hide_comment', 'Hid a comment'), ('restore_comment', 'Restored a comment'), ('change_case_status', "Changed a case's status")], max_length=32)),
-                ('reason', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('case', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='cases.case')),
-                ('comment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='cases.comment')),
-                ('moderator', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("moderator_name", models.CharField(max_length=150)),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("hide_comment", "Hid a comment"),
+                            ("restore_comment", "Restored a comment"),
+                            ("change_case_status", "Changed a case's status"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("reason", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "comment",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="cases.comment",
+                    ),
+                ),
+                (
+                    "moderator",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'moderation log entry',
-                'verbose_name_plural': 'moderation log',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "moderation log entry",
+                "verbose_name_plural": "moderation log",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Source',
+            name="Source",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=300, verbose_name='title')),
-                ('outlet', models.CharField(blank=True, max_length=200, verbose_name='outlet')),
-                ('author', models.CharField(blank=True, max_length=200, verbose_name='author')),
-                ('published', models.DateField(blank=True, null=True, verbose_name='date')),
-                ('language', models.CharField(default='de', help_text='e.g. de, en', max_length=8, verbose_name='language')),
-                ('url', models.URLField(blank=True, max_length=500, verbose_name='link')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='position')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sources', to='cases.case')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=300, verbose_name="title")),
+                ("outlet", models.CharField(blank=True, max_length=200, verbose_name="outlet")),
+                ("author", models.CharField(blank=True, max_length=200, verbose_name="author")),
+                ("published", models.DateField(blank=True, null=True, verbose_name="date")),
+                (
+                    "language",
+                    models.CharField(
+                        default="de", help_text="e.g. de, en", max_length=8, verbose_name="language"
+                    ),
+                ),
+                ("url", models.URLField(blank=True, max_length=500, verbose_name="link")),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="position")),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sources",
+                        to="cases.case",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'source',
-                'verbose_name_plural': 'sources',
-                'ordering': ['position', 'id'],
+                "verbose_name": "source",
+                "verbose_name_plural": "sources",
+                "ordering": ["position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Vote',
+            name="Vote",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('choice', models.CharField(choices=[('yes', 'Made sense'), ('no', 'Did not make sense'), ('depends', 'It depends')], max_length=10, verbose_name='choice')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='votes', to='cases.case')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='votes', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "choice",
+                    models.CharField(
+                        choices=[
+                            ("yes", "Made sense"),
+                            ("no", "Did not make sense"),
+                            ("depends", "It depends"),
+                        ],
+                        max_length=10,
+                        verbose_name="choice",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="votes",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="votes",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'vote',
-                'verbose_name_plural': 'votes',
+                "verbose_name": "vote",
+                "verbose_name_plural": "votes",
             },
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['status', '-published_at'], name='case_status_pub_idx'),
+            model_name="case",
+            index=models.Index(fields=["status", "-published_at"], name="case_status_pub_idx"),
         ),
         migrations.AddConstraint(
-            model_name='case',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'published'), _negated=True), ('published_at__isnull', False), _connector='OR'), name='case_published_has_date'),
+            model_name="case",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "published"), _negated=True),
+                    ("published_at__isnull", False),
+                    _connector="OR",
+                ),
+                name="case_published_has_date",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='case',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['draft', 'published', 'archived'])), name='case_status_valid'),
+            model_name="case",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["draft", "published", "archived"])),
+                name="case_status_valid",
+            ),
         ),
         migrations.AddIndex(
-            model_name='comment',
-            index=models.Index(fields=['case', 'created_at'], name='comment_case_created_idx'),
+            model_name="comment",
+            index=models.Index(fields=["case", "created_at"], name="comment_case_created_idx"),
         ),
         migrations.AddConstraint(
-            model_name='comment',
-            constraint=models.CheckConstraint(condition=models.Q(('hidden_at__isnull', True), models.Q(('hidden_reason', ''), _negated=True), _connector='OR'), name='comment_hidden_has_reason'),
+            model_name="comment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("hidden_at__isnull", True),
+                    models.Q(("hidden_reason", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="comment_hidden_has_reason",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='vote',
-            constraint=models.UniqueConstraint(fields=('user', 'case'), name='vote_one_per_user_and_case'),
+            model_name="vote",
+            constraint=models.UniqueConstraint(
+                fields=("user", "case"), name="vote_one_per_user_and_case"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='vote',
-            constraint=models.CheckConstraint(condition=models.Q(('choice__in', ['yes', 'no', 'depends'])), name='vote_choice_valid'),
+            model_name="vote",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("choice__in", ["yes", "no", "depends"])),
+                name="vote_choice_valid",
+            ),
         ),
     ]

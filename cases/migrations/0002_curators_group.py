@@ -26,8 +26,14 @@ def create_curators(apps, schema_editor):
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     group, _ = Group.objects.get_or_create(name="curators")
-    wanted = [codename(action, model) for model, actions in CURATOR_PERMISSIONS.items() for action in actions]
-    group.permissions.set(Permission.objects.filter(content_type__app_label="cases", codename__in=wanted))
+    wanted = [
+        codename(action, model)
+        for model, actions in CURATOR_PERMISSIONS.items()
+        for action in actions
+    ]
+    group.permissions.set(
+        Permission.objects.filter(content_type__app_label="cases", codename__in=wanted)
+    )
 
 
 def remove_curators(apps, schema_editor):

@@ -13,7 +13,9 @@ class Command(BaseCommand):
             raise CommandError("Refusing to create a development superuser with DEBUG off.")
         User = get_user_model()
         if User.objects.filter(is_superuser=True).exists():
-            self.stdout.write("Admin: log in at /admin/ with your superuser (make superuser adds one).")
+            self.stdout.write(
+                "Admin: log in at /admin/ with your superuser (make superuser adds one)."
+            )
             return
         password = secrets.token_urlsafe(12)
         User.objects.create_superuser("admin", "admin@localhost", password)

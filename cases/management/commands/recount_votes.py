@@ -8,7 +8,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument(
-            "--check", action="store_true", help="Only report drift; change nothing (exit 1 on drift)."
+            "--check",
+            action="store_true",
+            help="Only report drift; change nothing (exit 1 on drift).",
         )
 
     def handle(self, *args, check: bool = False, **options) -> None:
