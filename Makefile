@@ -44,4 +44,4 @@ check-deploy: $(STAMP)
 	DJANGO_ALLOWED_HOSTS=example.org $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 clean:
-	rm -rf $(VENV) staticfiles .test-db.sqlite3*
+	rm -rf $(VENV) staticfiles .test-db-*.sqlite3*

@@ -2,7 +2,7 @@
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
@@ -152,12 +152,17 @@ class CommentAdmin(ReadOnlyAdmin):
         form = HideCommentForm(request.POST if "apply" in request.POST else None)
         if form.is_bound and form.is_valid():
             try:
-                for comment in queryset:
-                    services.hide_comment(
-                        moderator=request.user, comment=comment, reason=form.cleaned_data["reason"]
-                    )
+                # All or none: a failure halfway must not leave some comments hidden.
+                with transaction.atomic():
+                    for comment in queryset:
+                        services.hide_comment(
+                            moderator=request.user,
+                            comment=comment,
+                            reason=form.cleaned_data["reason"],
+                        )
             except (PermissionDenied, ValidationError) as error:
-                self.message_user(request, str(error), messages.ERROR)
+                reason = " ".join(getattr(error, "messages", [str(error)]))
+                self.message_user(request, reason, messages.ERROR)
                 return None
             self.message_user(
                 request,

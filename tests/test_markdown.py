@@ -191,9 +191,7 @@ HOSTILE_INPUTS = [
     pytest.param("<p style='position:fixed;top:0'>covers the page</p>", id="style-attribute"),
     pytest.param("<!-- <script>alert(1)</script> -->", id="html-comment"),
     pytest.param("<!--><img src=x onerror=alert(1)>-->", id="html-comment-trick"),
-    pytest.param(
-        "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>", id="math-mxss"
-    ),
+    pytest.param("<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>", id="math-mxss"),
     pytest.param("<math href='javascript:alert(1)'>x</math>", id="math-href"),
     pytest.param(
         '<div><p><b>unclosed <i>nested <a href="javascript:alert(1)">x', id="nested-unclosed"
