@@ -1,6 +1,8 @@
+import importlib
+
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 
 from cases import services
 from tests.factories import CaseFactory, UserFactory
@@ -24,10 +26,27 @@ def other_user(db):
 
 
 @pytest.fixture
-def curator(db):
-    """Staff in the `curators` group (made by a migration), not a superuser."""
+def curators_group(db):
+    """The group a data migration makes; rebuilt as the migration does, because the flush
+    after any transactional test (browser, concurrency) empties the auth tables."""
+    migration = importlib.import_module("cases.migrations.0002_curators_group")
+    group, _ = Group.objects.get_or_create(name="curators")
+    wanted = [
+        migration.codename(action, model)
+        for model, actions in migration.CURATOR_PERMISSIONS.items()
+        for action in actions
+    ]
+    group.permissions.set(
+        Permission.objects.filter(content_type__app_label="cases", codename__in=wanted)
+    )
+    return group
+
+
+@pytest.fixture
+def curator(curators_group):
+    """Staff in the `curators` group, not a superuser."""
     person = UserFactory(username="curator", is_staff=True)
-    person.groups.add(Group.objects.get(name="curators"))
+    person.groups.add(curators_group)
     return person
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from django.db import connections
 
 from accounts.models import User
 from cases.models import Case, Comment, ModerationLog, Vote
@@ -28,37 +29,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 
-# The live server commits for real, so these tests need a transactional database. Its flush
-# after each test would drop the `curators` group (made by a data migration): the serialized
-# rollback restores the migrated data before each test.
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-@pytest.fixture(scope="module")
-def allow_orm_beside_event_loop():
-    """Playwright's sync API runs an event loop in this thread; Django then refuses ORM calls."""
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    yield
-    if previous is None:
-        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
-    else:
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
-
-
-@pytest.fixture(scope="module")
-def browser(allow_orm_beside_event_loop):
-    if not CHROMIUM.exists():
-        reason = f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)"
-        if os.environ.get("CI"):
-            pytest.fail(f"{reason}: CI must run the browser tests.")
-        pytest.skip(reason)
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-        )
-        yield browser
-        browser.close()
+# The live server commits for real, so these tests need a transactional database.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
@@ -68,28 +40,39 @@ def page_errors():
 
 
 @pytest.fixture
-def page(browser, page_errors):
-    context = browser.new_context(locale="en-US")
-    context.set_default_timeout(10_000)
-    page = context.new_page()
+def page(live_server, monkeypatch, page_errors):
+    """A fresh Chromium per test, started after the database fixtures.
 
-    def on_console(msg):
-        # Chromium asks for /favicon.ico on its own; the site links no icon (reported separately).
-        if msg.type == "error" and not msg.location.get("url", "").endswith("/favicon.ico"):
-            page_errors.append((page.url, f"console: {msg.text} at {msg.location.get('url')}"))
+    Playwright's sync API runs an event loop in this thread: Django then refuses ORM calls
+    (hence the env var) and hands out a separate connection, closed again below.
+    """
+    if not CHROMIUM.exists():
+        reason = f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)"
+        if os.environ.get("CI"):
+            pytest.fail(f"{reason}: CI must run the browser tests.")
+        pytest.skip(reason)
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+        page = browser.new_page(locale="en-US")
+        page.set_default_timeout(10_000)
 
-    page.on("console", on_console)
-    page.on("pageerror", lambda error: page_errors.append((page.url, f"pageerror: {error}")))
-    page.on(
-        "response",
-        lambda response: (
-            response.status >= 400
-            and "/static/" in response.url
-            and page_errors.append((page.url, f"{response.status} {response.url}"))
-        ),
-    )
-    yield page
-    context.close()
+        def on_console(msg):
+            if msg.type == "error":
+                page_errors.append((page.url, f"console: {msg.text} at {msg.location.get('url')}"))
+
+        def on_response(response):
+            if response.status >= 400 and "/static/" in response.url:
+                page_errors.append((page.url, f"{response.status} {response.url}"))
+
+        page.on("console", on_console)
+        page.on("pageerror", lambda error: page_errors.append((page.url, f"pageerror: {error}")))
+        page.on("response", on_response)
+        yield page
+        browser.close()
+        connections.close_all()
 
 
 def public_page_errors(page_errors):
@@ -138,9 +121,7 @@ def test_visitor_signs_up_votes_changes_vote_and_comments(live_server, page, pag
 
     # Markdown renders; the script tag is sanitised away.
     comments = page.locator("#comments")
-    comments.get_by_label("Your comment").fill(
-        "**strong** words <script>window.pwned = 1</script>"
-    )
+    comments.get_by_label("Your comment").fill("**strong** words <script>window.pwned = 1</script>")
     comments.get_by_role("button", name="Post comment").click()
     expect(comments).to_contain_text("Your comment is posted.")
     comment = comments.locator("article.comment").filter(has_text="words")
@@ -165,11 +146,6 @@ def test_visitor_signs_up_votes_changes_vote_and_comments(live_server, page, pag
     assert public_page_errors(page_errors) == []
 
 
-# Known product bug: SourceInline's URLField warns about Django 6.0's https default, which
-# pyproject turns into a 500. Drop this mark once cases/admin.py passes assume_scheme.
-@pytest.mark.filterwarnings(
-    "ignore:The default scheme will be changed:django.utils.deprecation.RemovedInDjango60Warning"
-)
 def test_curator_publishes_a_case_and_hides_a_comment(live_server, page, page_errors, curator):
     category = CategoryFactory(name="Customer care", slug="customer-care")
 
@@ -180,8 +156,8 @@ def test_curator_publishes_a_case_and_hides_a_comment(live_server, page, page_er
     expect(page).to_have_url(live_server.url + "/admin/")
 
     page.goto(live_server.url + "/admin/cases/case/add/")
-    page.locator("#id_title").fill("Hosting moves to a cloud provider")
-    # The admin's prepopulate script fills the slug from the title.
+    # Typed, not filled: the admin's prepopulate script fills the slug on keyup.
+    page.locator("#id_title").press_sequentially("Hosting moves to a cloud provider")
     expect(page.locator("#id_slug")).to_have_value("hosting-moves-to-a-cloud-provider")
     page.locator("#id_status").select_option(label="Published")
     page.locator("#id_category").select_option(label=category.name)

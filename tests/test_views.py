@@ -337,3 +337,11 @@ def test_comment_beyond_the_first_page_links_to_its_page(user_client, case):
 def test_comment_on_a_draft_is_404_for_users(user_client, draft_case):
     assert user_client.post(comment_url(draft_case), {"body": "Hi"}).status_code == 404
     assert not Comment.objects.exists()
+
+
+def test_staff_without_curator_permissions_cannot_preview_drafts(
+    client, draft_case, staff_without_group
+):
+    client.force_login(staff_without_group)
+    assert client.get(draft_case.get_absolute_url()).status_code == 404
+    assert client.post(vote_url(draft_case), {"choice": "yes"}).status_code == 404
