@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -44,6 +44,12 @@ class Case(models.Model):
     provider = models.CharField(_("to whom / where"), max_length=200, blank=True)
     year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
     outcome = models.TextField(_("outcome"), blank=True)
+    search_terms = models.CharField(
+        _("extra search words"),
+        max_length=300,
+        blank=True,
+        help_text=_("Words people may search for that the text lacks, e.g. German terms."),
+    )
 
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
@@ -123,6 +129,21 @@ class Vote(models.Model):
     )
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="votes")
     choice = models.CharField(_("choice"), max_length=10, choices=Choice.choices)
+    # The voter's first answer, kept so the case page can show how minds moved.
+    first_choice = models.CharField(
+        _("first choice"), max_length=10, choices=Choice.choices, default=""
+    )
+    # The answer before the latest change: what a credited comment moved the voter from.
+    previous_choice = models.CharField(max_length=10, choices=Choice.choices, blank=True)
+    condition = models.CharField(
+        _("it depends on"),
+        max_length=200,
+        blank=True,
+        help_text=_("For “It depends”: on what, in a few words."),
+    )
+    # How often the voter changed their answer, and which change already credited a comment.
+    change_count = models.PositiveIntegerField(default=0)
+    credited_change = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -135,6 +156,10 @@ class Vote(models.Model):
             models.UniqueConstraint(fields=["user", "case"], name="vote_one_per_user_and_case"),
             models.CheckConstraint(
                 condition=Q(choice__in=["yes", "no", "depends"]), name="vote_choice_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(credited_change__lte=F("change_count")),
+                name="vote_credit_needs_a_change",
             ),
         ]
 
@@ -159,8 +184,20 @@ class Comment(models.Model):
         null=True,
         related_name="comments",
     )
+    # Replies nest three levels deep (depth 0, 1, 2); deeper replies attach to level 2.
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="replies"
+    )
+    depth = models.PositiveSmallIntegerField(default=0)
     body = models.TextField(_("comment"), max_length=settings.COMMENT_MAX_LENGTH)
     created_at = models.DateTimeField(_("posted"), auto_now_add=True)
+    edited_at = models.DateTimeField(_("edited"), null=True, blank=True)
+    # Soft delete: the row and its place in the thread stay, the text is no longer shown.
+    deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True)
+    # Server-owned counters, changed by services in the same transaction as their rows.
+    upvotes = models.PositiveIntegerField(_("convincing"), default=0)
+    downvotes = models.PositiveIntegerField(_("not convincing"), default=0)
+    minds_changed = models.PositiveIntegerField(_("minds changed"), default=0)
     hidden_at = models.DateTimeField(_("hidden"), null=True, blank=True)
     hidden_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -184,6 +221,7 @@ class Comment(models.Model):
                 condition=Q(hidden_at__isnull=True) | ~Q(hidden_reason=""),
                 name="comment_hidden_has_reason",
             ),
+            models.CheckConstraint(condition=Q(depth__lte=2), name="comment_depth_at_most_2"),
         ]
 
     def __str__(self) -> str:
@@ -196,6 +234,121 @@ class Comment(models.Model):
     def is_hidden(self) -> bool:
         return self.hidden_at is not None
 
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    @property
+    def score(self) -> int:
+        return self.upvotes - self.downvotes
+
+
+class CommentVote(models.Model):
+    """A reader's rating of a comment: convincing (+1) or not (-1)."""
+
+    class Value(models.IntegerChoices):
+        UP = 1, _("Convincing")
+        DOWN = -1, _("Not convincing")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comment_votes"
+    )
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="ratings")
+    value = models.SmallIntegerField(choices=Value.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "comment"], name="comment_vote_one_per_user_and_comment"
+            ),
+            models.CheckConstraint(condition=Q(value__in=[1, -1]), name="comment_vote_value_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} rates #{self.comment_id}: {self.value:+d}"
+
+
+class MindChange(models.Model):
+    """A voter credits a comment with changing their vote; at most once per change."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mind_changes"
+    )
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="mind_changes")
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="mind_changes")
+    change_number = models.PositiveIntegerField()
+    from_choice = models.CharField(max_length=10, choices=Vote.Choice.choices)
+    to_choice = models.CharField(max_length=10, choices=Vote.Choice.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "case", "change_number"], name="mind_change_once_per_change"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.comment_id} changed a mind: {self.from_choice} → {self.to_choice}"
+
+
+class VoteEvent(models.Model):
+    """Every vote cast or changed, in order: the history behind the verdict chart."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="vote_events")
+    choice = models.CharField(max_length=10, choices=Vote.Choice.choices)
+    previous_choice = models.CharField(max_length=10, choices=Vote.Choice.choices, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["case", "created_at"], name="vote_event_case_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.previous_choice or '∅'} → {self.choice} on {self.case_id}"
+
+
+class Flag(models.Model):
+    """A reader tells the curators about a comment; three people's flags hide it."""
+
+    class Reason(models.TextChoices):
+        SPAM = "spam", _("Spam")
+        OFF_TOPIC = "off_topic", _("Off-topic")
+        UNKIND = "unkind", _("Unkind")
+        MISLEADING = "misleading", _("Misleading")
+        OTHER = "other", _("Other")
+
+    class Resolution(models.TextChoices):
+        KEPT = "kept", _("Kept")
+        HIDDEN = "hidden", _("Hidden")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="flags"
+    )
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="flags")
+    reason = models.CharField(_("reason"), max_length=12, choices=Reason.choices)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    resolution = models.CharField(max_length=8, choices=Resolution.choices, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("flag")
+        verbose_name_plural = _("flags")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "comment"], name="flag_one_per_user_and_comment"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()} on #{self.comment_id}"
+
 
 class ModerationLog(models.Model):
     """One row per moderation act, written in the same transaction as the act."""
@@ -203,6 +356,9 @@ class ModerationLog(models.Model):
     class Action(models.TextChoices):
         HIDE_COMMENT = "hide_comment", _("Hid a comment")
         RESTORE_COMMENT = "restore_comment", _("Restored a comment")
+        EDIT_COMMENT = "edit_comment", _("Edited a comment")
+        DELETE_COMMENT = "delete_comment", _("Deleted a comment")
+        RESOLVE_FLAGS = "resolve_flags", _("Resolved flags")
         CHANGE_CASE_STATUS = "change_case_status", _("Changed a case's status")
 
     moderator = models.ForeignKey(

@@ -36,6 +36,7 @@ def curators_group(db):
         for model, actions in migration.CURATOR_PERMISSIONS.items()
         for action in actions
     ]
+    wanted.append("view_flag")  # granted by migration 0003
     group.permissions.set(
         Permission.objects.filter(content_type__app_label="cases", codename__in=wanted)
     )

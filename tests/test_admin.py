@@ -446,6 +446,7 @@ def test_curators_group_has_exactly_the_permissions_the_migration_lists(db):
         "cases.view_comment",
         "cases.moderate_comment",
         "cases.view_moderationlog",
+        "cases.view_flag",
     }
 
 

@@ -1,0 +1,61 @@
+"""Every write the site makes: small typed functions, each in one transaction.
+
+Views call the `check_*` functions before acting so that they can answer 403 early; the
+services call them again inside the transaction, on locked rows, where the answer is final.
+"""
+
+from cases.services.cases import change_case_status
+from cases.services.comments import (
+    add_comment,
+    delete_comment,
+    edit_comment,
+    hide_comment,
+    rate_comment,
+    restore_comment,
+)
+from cases.services.permissions import (
+    can_delete_comment,
+    can_edit_comment,
+    check_can_change_case_status,
+    check_can_delete_comment,
+    check_can_edit_comment,
+    check_can_moderate_comments,
+    check_can_participate,
+    check_comment_is_open,
+    is_curator,
+)
+from cases.services.votes import (
+    TALLY_FIELDS,
+    TallyDrift,
+    VoteOutcome,
+    cast_vote,
+    credit_mind_change,
+    mind_change_pending,
+    recount_votes,
+)
+
+__all__ = [
+    "TALLY_FIELDS",
+    "TallyDrift",
+    "VoteOutcome",
+    "add_comment",
+    "can_delete_comment",
+    "can_edit_comment",
+    "cast_vote",
+    "change_case_status",
+    "check_can_change_case_status",
+    "check_can_delete_comment",
+    "check_can_edit_comment",
+    "check_can_moderate_comments",
+    "check_can_participate",
+    "check_comment_is_open",
+    "credit_mind_change",
+    "delete_comment",
+    "edit_comment",
+    "hide_comment",
+    "is_curator",
+    "mind_change_pending",
+    "rate_comment",
+    "recount_votes",
+    "restore_comment",
+]

@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from cases.models import Case, ModerationLog
+from cases.services.log import log_moderation
+from cases.services.permissions import check_can_change_case_status
+
+
+@transaction.atomic
+def change_case_status(*, moderator: User, case: Case, status: str) -> Case:
+    """Move a case between draft, published and archived; publishing dates it once."""
+    check_can_change_case_status(user=moderator)
+    if status not in Case.Status.values:
+        raise ValidationError(_("“%(status)s” is not a status.") % {"status": status})
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    previous = locked.status
+    locked.status = status
+    if status == Case.Status.PUBLISHED and locked.published_at is None:
+        locked.published_at = timezone.now()
+    locked.save(update_fields=["status", "published_at", "updated_at"])
+    if previous != status:
+        log_moderation(
+            moderator,
+            ModerationLog.Action.CHANGE_CASE_STATUS,
+            case_id=locked.pk,
+            reason=f"{previous} → {status}",
+        )
+    case.status, case.published_at = locked.status, locked.published_at
+    return locked

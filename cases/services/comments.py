@@ -1,0 +1,178 @@
+"""Comments: posting and replying, editing, soft deletion, ratings, hiding by curators."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from cases.models import Case, Comment, CommentVote, ModerationLog
+from cases.services.log import log_moderation
+from cases.services.permissions import (
+    EDIT_WINDOW,
+    check_can_delete_comment,
+    check_can_edit_comment,
+    check_can_moderate_comments,
+    check_can_participate,
+    check_comment_is_open,
+)
+
+MAX_DEPTH = 2  # three levels: 0, 1, 2
+
+
+def clean_body(body: str) -> str:
+    body = body.strip()
+    if not body:
+        raise ValidationError(_("Write something first."))
+    if len(body) > settings.COMMENT_MAX_LENGTH:
+        raise ValidationError(
+            _("A comment can be at most %(max)d characters.") % {"max": settings.COMMENT_MAX_LENGTH}
+        )
+    return body
+
+
+@transaction.atomic
+def add_comment(*, author: User, case: Case, body: str, parent: Comment | None = None) -> Comment:
+    """Post a comment, or a reply to `parent`; replies below the third level stay on it."""
+    body = clean_body(body)
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    check_can_participate(user=author, case=locked)
+    depth = 0
+    if parent is not None:
+        if parent.case_id != locked.pk:
+            raise ValidationError(_("That comment belongs to another case."))
+        parent = Comment.objects.select_for_update().get(pk=parent.pk)
+        check_comment_is_open(parent)
+        depth = min(parent.depth + 1, MAX_DEPTH)
+    return Comment.objects.create(case=locked, author=author, body=body, parent=parent, depth=depth)
+
+
+@transaction.atomic
+def edit_comment(*, editor: User, comment: Comment, body: str, reason: str = "") -> Comment:
+    """Authors edit within 15 minutes; curators at any time, and that is logged."""
+    body = clean_body(body)
+    locked = Comment.objects.select_for_update().get(pk=comment.pk)
+    check_can_edit_comment(user=editor, comment=locked)
+    by_curator = locked.author_id != editor.pk or not _within_own_window(editor, locked)
+    if by_curator and not reason.strip():
+        raise ValidationError(_("Say why you edit someone else's comment."))
+    if body == locked.body:
+        return locked
+    locked.body = body
+    locked.edited_at = timezone.now()
+    locked.save(update_fields=["body", "edited_at"])
+    if by_curator:
+        log_moderation(
+            editor,
+            ModerationLog.Action.EDIT_COMMENT,
+            case_id=locked.case_id,
+            comment=locked,
+            reason=reason.strip(),
+        )
+    return locked
+
+
+def _within_own_window(user: User, comment: Comment) -> bool:
+    return comment.author_id == user.pk and timezone.now() - comment.created_at <= EDIT_WINDOW
+
+
+@transaction.atomic
+def delete_comment(*, actor: User, comment: Comment, reason: str = "") -> Comment:
+    """Soft delete: the comment shows as “[deleted]” in place and its replies stay."""
+    locked = Comment.objects.select_for_update().get(pk=comment.pk)
+    check_can_delete_comment(user=actor, comment=locked)
+    by_curator = locked.author_id != actor.pk
+    if by_curator and not reason.strip():
+        raise ValidationError(_("Say why you delete someone else's comment."))
+    locked.deleted_at = timezone.now()
+    locked.save(update_fields=["deleted_at"])
+    if by_curator:
+        log_moderation(
+            actor,
+            ModerationLog.Action.DELETE_COMMENT,
+            case_id=locked.case_id,
+            comment=locked,
+            reason=reason.strip(),
+        )
+    return locked
+
+
+@transaction.atomic
+def rate_comment(*, user: User, comment: Comment, value: int | None) -> int | None:
+    """Convincing (+1), not convincing (-1), or None to take the rating back."""
+    if value not in (CommentVote.Value.UP, CommentVote.Value.DOWN, None):
+        raise ValidationError(_("Rate a comment as convincing or not convincing."))
+    locked = Comment.objects.select_for_update().select_related("case").get(pk=comment.pk)
+    check_can_participate(user=user, case=locked.case)
+    check_comment_is_open(locked)
+    if locked.author_id == user.pk:
+        raise PermissionDenied(_("You cannot rate your own comment."))
+    existing = CommentVote.objects.filter(user=user, comment=locked).first()
+    old_value = existing.value if existing else None
+    if old_value == value:
+        return value
+    counters = {}
+    if old_value is not None:
+        field = "upvotes" if old_value == CommentVote.Value.UP else "downvotes"
+        counters[field] = F(field) - 1
+    if value is not None:
+        field = "upvotes" if value == CommentVote.Value.UP else "downvotes"
+        counters[field] = F(field) + 1
+    if existing is None:
+        CommentVote.objects.create(user=user, comment=locked, value=value)
+    elif value is None:
+        existing.delete()
+    else:
+        existing.value = value
+        existing.save(update_fields=["value"])
+    Comment.objects.filter(pk=locked.pk).update(**counters)
+    comment.refresh_from_db(fields=["upvotes", "downvotes"])
+    return value
+
+
+@transaction.atomic
+def hide_comment(*, moderator: User, comment: Comment, reason: str) -> Comment:
+    """Take a comment off the site; it keeps its place in the data and in threads."""
+    check_can_moderate_comments(user=moderator)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("Say why the comment is hidden."))
+    locked = Comment.objects.select_for_update().get(pk=comment.pk)
+    if locked.is_hidden and locked.hidden_by_id is not None:
+        return locked
+    locked.hidden_at = locked.hidden_at or timezone.now()
+    locked.hidden_by = moderator
+    locked.hidden_reason = reason
+    locked.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
+    log_moderation(
+        moderator,
+        ModerationLog.Action.HIDE_COMMENT,
+        case_id=locked.case_id,
+        comment=locked,
+        reason=reason,
+    )
+    return locked
+
+
+@transaction.atomic
+def restore_comment(*, moderator: User, comment: Comment, reason: str = "") -> Comment:
+    check_can_moderate_comments(user=moderator)
+    locked = Comment.objects.select_for_update().get(pk=comment.pk)
+    if not locked.is_hidden:
+        return locked
+    locked.hidden_at = None
+    locked.hidden_by = None
+    locked.hidden_reason = ""
+    locked.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
+    log_moderation(
+        moderator,
+        ModerationLog.Action.RESTORE_COMMENT,
+        case_id=locked.case_id,
+        comment=locked,
+        reason=reason.strip(),
+    )
+    return locked

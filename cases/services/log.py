@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from accounts.models import User
+from cases.models import Comment, ModerationLog
+
+
+def log_moderation(
+    moderator: User,
+    action: str,
+    *,
+    case_id: int | None,
+    comment: Comment | None = None,
+    reason: str = "",
+) -> ModerationLog:
+    """One row per moderation act; call it inside the act's transaction."""
+    return ModerationLog.objects.create(
+        moderator=moderator,
+        moderator_name=moderator.get_username(),
+        action=action,
+        case_id=case_id,
+        comment=comment,
+        reason=reason,
+    )

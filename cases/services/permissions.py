@@ -1,0 +1,74 @@
+"""Who may do what. Views call these before any write; services call them again on locked rows."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from cases.models import Case, Comment
+
+EDIT_WINDOW = timedelta(minutes=15)
+
+
+def is_curator(user: User) -> bool:
+    return bool(user.is_authenticated and user.is_staff and user.has_perm("cases.moderate_comment"))
+
+
+def check_can_participate(*, user: User, case: Case) -> None:
+    """Voting, commenting, rating and flagging: an active account on a published case."""
+    if not user.is_authenticated or not user.is_active:
+        raise PermissionDenied(_("You need to be logged in."))
+    if not case.is_published:
+        raise PermissionDenied(_("This case is not open for votes or comments."))
+
+
+def check_can_moderate_comments(*, user: User) -> None:
+    if not is_curator(user):
+        raise PermissionDenied(_("Only curators can do this."))
+
+
+def check_can_change_case_status(*, user: User) -> None:
+    if not (user.is_authenticated and user.is_staff and user.has_perm("cases.change_case")):
+        raise PermissionDenied(_("Only curators can publish or archive cases."))
+
+
+def can_edit_comment(user: User, comment: Comment) -> bool:
+    if not user.is_authenticated or comment.is_deleted:
+        return False
+    if is_curator(user):
+        return True
+    return (
+        comment.author_id == user.pk
+        and not comment.is_hidden
+        and timezone.now() - comment.created_at <= EDIT_WINDOW
+    )
+
+
+def check_can_edit_comment(*, user: User, comment: Comment) -> None:
+    if not can_edit_comment(user, comment):
+        raise PermissionDenied(
+            _("Comments can be edited by their author for 15 minutes after posting.")
+        )
+
+
+def can_delete_comment(user: User, comment: Comment) -> bool:
+    if not user.is_authenticated or comment.is_deleted:
+        return False
+    return comment.author_id == user.pk or is_curator(user)
+
+
+def check_can_delete_comment(*, user: User, comment: Comment) -> None:
+    if not can_delete_comment(user, comment):
+        raise PermissionDenied(_("Only the author or a curator can delete this comment."))
+
+
+def check_comment_is_open(comment: Comment) -> None:
+    """Replies, ratings and flags need a comment that is still shown."""
+    if comment.is_deleted:
+        raise PermissionDenied(_("This comment was deleted."))
+    if comment.is_hidden:
+        raise PermissionDenied(_("This comment is hidden."))
