@@ -1,9 +1,15 @@
 from django.conf import settings
+from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Sum
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
+from accounts.forms import PerspectiveForm
 from accounts.models import User
 
 
@@ -18,10 +24,62 @@ def profile(request: HttpRequest, username: str) -> HttpResponse:
         .select_related("case")
         .order_by("-created_at", "-id")
     )
+    # Counted over the comments the profile shows (visible, on published cases): one query.
+    minds_changed = comments.order_by().aggregate(n=Coalesce(Sum("minds_changed"), 0))["n"]
     per_page = settings.PROFILE_ITEMS_PER_PAGE
+    is_own = request.user.is_authenticated and request.user.pk == person.pk
     context = {
         "person": person,
+        "is_own_profile": is_own,
+        "perspective_form": PerspectiveForm(instance=person) if is_own else None,
+        "minds_changed": minds_changed,
         "votes_page": Paginator(votes, per_page).get_page(request.GET.get("votes")),
         "comments_page": Paginator(comments, per_page).get_page(request.GET.get("comments")),
     }
     return render(request, "accounts/profile.html", context)
+
+
+@require_POST
+def perspective_update(request: HttpRequest) -> HttpResponse:
+    """The logged-in person sets or clears their own perspective (never anyone else's)."""
+    if not request.user.is_authenticated:
+        # Not login_required: it would send the visitor back to this POST-only URL (405).
+        login_url = resolve_url(settings.LOGIN_URL)
+        messages.info(request, _("Log in to say how you look at outsourcing."))
+        if request.htmx:
+            return HttpResponseClientRedirect(login_url)
+        return redirect(login_url)
+
+    person = request.user
+    form = PerspectiveForm(request.POST, instance=person)
+    if not form.is_valid():
+        if request.htmx:
+            context = {"person": person, "is_own_profile": True, "perspective_form": form}
+            return render(request, "accounts/profile.html#perspective-form", context, status=400)
+        reason = " ".join(form.errors.get("perspective", [])) or None
+        return render(
+            request,
+            "400.html",
+            {"reason": reason, "back_url": person.get_absolute_url()},
+            status=400,
+        )
+
+    form.save(commit=False)
+    person.save(update_fields=["perspective"])
+    if person.perspective:
+        message = _("Your perspective is now “%(label)s”.") % {
+            "label": person.get_perspective_display()
+        }
+    else:
+        message = _("You no longer show a perspective.")
+
+    if request.htmx:
+        context = {
+            "person": person,
+            "is_own_profile": True,
+            "perspective_form": PerspectiveForm(instance=person),
+            "perspective_message": message,
+        }
+        return render(request, "accounts/profile.html#perspective-form", context)
+    messages.success(request, message)
+    return redirect(f"{person.get_absolute_url()}#perspective")

@@ -3,15 +3,18 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.db.models import QuerySet
+from django.db.models import Count, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from cases import services
 from cases.forms import HideCommentForm
-from cases.models import Case, Category, Comment, ModerationLog, Source, Vote
+from cases.models import Case, Category, Comment, Flag, ModerationLog, Source, Vote
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -124,6 +127,29 @@ class VoteAdmin(ReadOnlyAdmin):
     search_fields = ["case__title", "user__username"]
 
 
+class FlagInline(admin.TabularInline):
+    """A comment's flags, read-only: curators decide in the flags list."""
+
+    model = Flag
+    fk_name = "comment"
+    fields = ["reason", "note", "user", "created_at", "resolution", "resolved_by", "resolved_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Flag]:
+        return super().get_queryset(request).select_related("user", "resolved_by")
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
 @admin.register(Comment)
 class CommentAdmin(ReadOnlyAdmin):
     list_display = ["short_body", "case", "author", "created_at", "is_visible"]
@@ -133,6 +159,7 @@ class CommentAdmin(ReadOnlyAdmin):
     fields = ["case", "author", "body", "created_at", "hidden_at", "hidden_by", "hidden_reason"]
     readonly_fields = fields
     actions = ["hide", "restore"]
+    inlines = [FlagInline]
 
     @admin.display(description=_("comment"))
     def short_body(self, comment: Comment) -> str:
@@ -199,3 +226,143 @@ class ModerationLogAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "moderator_name", "action", "case", "comment", "reason"]
     list_filter = ["action"]
     list_select_related = ["case", "comment"]
+
+
+class FlagStateFilter(admin.SimpleListFilter):
+    """Open flags unless asked otherwise: they are the curators' work queue."""
+
+    title = _("state")
+    parameter_name = "state"
+
+    def lookups(self, request: HttpRequest, model_admin) -> list[tuple[str, str]]:
+        return [("open", _("Open")), ("resolved", _("Resolved")), ("all", _("All"))]
+
+    def value(self) -> str:
+        return super().value() or "open"
+
+    def choices(self, changelist):
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Flag]) -> QuerySet[Flag]:
+        if self.value() == "open":
+            return queryset.filter(resolved_at__isnull=True)
+        if self.value() == "resolved":
+            return queryset.filter(resolved_at__isnull=False)
+        return queryset
+
+
+@admin.register(Flag)
+class FlagAdmin(ReadOnlyAdmin):
+    list_display = [
+        "comment_excerpt",
+        "comment_case",
+        "reason",
+        "note",
+        "user",
+        "created_at",
+        "open_flags",
+        "comment_state",
+        "resolution",
+    ]
+    list_filter = [FlagStateFilter, "reason"]
+    list_select_related = ["comment", "comment__case", "user"]
+    search_fields = ["comment__body", "comment__case__title", "user__username", "note"]
+    actions = ["keep_comments", "hide_comments"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Flag]:
+        open_flags = (
+            Flag.objects.filter(comment=OuterRef("comment"), resolved_at__isnull=True)
+            .order_by()
+            .values("comment")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(open_flag_count=Coalesce(Subquery(open_flags), Value(0)))
+        )
+
+    @admin.display(description=_("comment"), ordering="comment__created_at")
+    def comment_excerpt(self, flag: Flag) -> str:
+        body = flag.comment.body
+        excerpt = body if len(body) <= 80 else f"{body[:79]}…"
+        url = reverse("admin:cases_comment_change", args=[flag.comment_id])
+        return format_html('<a href="{}">{}</a>', url, excerpt)
+
+    @admin.display(description=_("case"), ordering="comment__case__title")
+    def comment_case(self, flag: Flag) -> str:
+        return format_html(
+            '<a href="{}">{}</a>', flag.comment.get_absolute_url(), flag.comment.case.title
+        )
+
+    @admin.display(description=_("open flags on the comment"), ordering="open_flag_count")
+    def open_flags(self, flag: Flag) -> int:
+        return flag.open_flag_count
+
+    @admin.display(description=_("comment is"))
+    def comment_state(self, flag: Flag) -> str:
+        comment = flag.comment
+        if comment.is_deleted:
+            return _("deleted")
+        if not comment.is_hidden:
+            return _("visible")
+        if comment.hidden_by_id is None:
+            return _("hidden by flags")
+        return _("hidden by a curator")
+
+    def has_moderate_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("cases.moderate_comment")
+
+    @admin.action(
+        description=_("Keep the comments of the selected flags"), permissions=["moderate"]
+    )
+    def keep_comments(self, request: HttpRequest, queryset: QuerySet[Flag]) -> None:
+        self._resolve(request, queryset, keep=True)
+
+    @admin.action(
+        description=_("Hide the comments of the selected flags"), permissions=["moderate"]
+    )
+    def hide_comments(self, request: HttpRequest, queryset: QuerySet[Flag]) -> None:
+        self._resolve(request, queryset, keep=False)
+
+    def _resolve(self, request: HttpRequest, queryset: QuerySet[Flag], *, keep: bool) -> None:
+        """Each affected comment once: all its open flags are resolved together."""
+        comments = Comment.objects.filter(
+            pk__in=queryset.values("comment_id"), flags__resolved_at__isnull=True
+        ).distinct()
+        resolved = 0
+        decided = 0
+        try:
+            # All or none: a failure halfway must not leave some comments decided.
+            with transaction.atomic():
+                for comment in comments:
+                    count = services.resolve_flags(
+                        moderator=request.user, comment=comment, keep=keep
+                    )
+                    resolved += count
+                    decided += bool(count)
+        except (PermissionDenied, ValidationError) as error:
+            reason = " ".join(getattr(error, "messages", [str(error)]))
+            self.message_user(request, reason, messages.ERROR)
+            return
+        if keep:
+            text = ngettext(
+                "%(comments)d comment kept (%(flags)d flags resolved).",
+                "%(comments)d comments kept (%(flags)d flags resolved).",
+                decided,
+            )
+        else:
+            text = ngettext(
+                "%(comments)d comment hidden (%(flags)d flags resolved).",
+                "%(comments)d comments hidden (%(flags)d flags resolved).",
+                decided,
+            )
+        self.message_user(
+            request, text % {"comments": decided, "flags": resolved}, messages.SUCCESS
+        )

@@ -2,7 +2,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import Category, Comment, Vote
+from cases.models import Category, Comment, Flag, Vote
 
 
 class CaseFilterForm(forms.Form):
@@ -13,6 +13,8 @@ class CaseFilterForm(forms.Form):
         ("top", _("Most votes")),
         ("discussed", _("Most discussed")),
         ("divided", _("Most divided")),
+        ("split", _("Perspectives disagree")),
+        ("relevance", _("Best match")),
     ]
 
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
@@ -32,7 +34,13 @@ class CaseFilterForm(forms.Form):
     )
 
     def clean_sort(self) -> str:
-        return self.cleaned_data["sort"] or "new"
+        """No sort given: best match when searching, else newest. Best match without a
+        query means newest."""
+        sort = self.cleaned_data["sort"]
+        searching = bool(self.cleaned_data.get("q"))
+        if not sort or (sort == "relevance" and not searching):
+            return "relevance" if searching else "new"
+        return sort
 
 
 class VoteForm(forms.Form):
@@ -44,6 +52,13 @@ class VoteForm(forms.Form):
             "required": _("Pick an answer."),
             "invalid_choice": _("“%(value)s” is not an answer: use yes, no or depends."),
         },
+    )
+    condition = forms.CharField(
+        label=_("If it depends: on what?"),
+        required=False,
+        max_length=200,
+        help_text=_("Optional, e.g. “whether the employer was told”."),
+        error_messages={"max_length": _("Say it in at most %(limit_value)d characters.")},
     )
 
 
@@ -67,5 +82,71 @@ class CommentForm(forms.ModelForm):
     )
 
 
+class CommentEditForm(forms.Form):
+    body = CommentForm.base_fields["body"]
+    reason = forms.CharField(
+        label=_("Why do you edit this comment?"),
+        required=False,
+        max_length=300,
+        help_text=_("Curators: the moderation log keeps it."),
+    )
+
+
+class CommentDeleteForm(forms.Form):
+    reason = forms.CharField(label=_("Why delete it?"), required=False, max_length=300)
+
+
+class CommentRatingForm(forms.Form):
+    VALUES = {"up": 1, "down": -1, "none": None}
+
+    value = forms.ChoiceField(
+        choices=[("up", _("Convincing")), ("down", _("Not convincing")), ("none", _("No rating"))],
+        error_messages={
+            "required": _("Say whether the comment is convincing."),
+            "invalid_choice": _("“%(value)s” is not a rating: use up, down or none."),
+        },
+    )
+
+    def rating(self) -> int | None:
+        return self.VALUES[self.cleaned_data["value"]]
+
+
+class ChangedMindForm(forms.Form):
+    comment = forms.IntegerField(
+        min_value=1,
+        error_messages={
+            "required": _("Pick the comment that changed your mind."),
+            "invalid": _("That is not a comment."),
+        },
+    )
+
+
 class HideCommentForm(forms.Form):
     reason = forms.CharField(label=_("Why hide these comments?"), max_length=300)
+
+
+class FlagForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("What is wrong with this comment?"),
+        choices=Flag.Reason.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Pick a reason for the flag."),
+            "invalid_choice": _("“%(value)s” is not a reason to flag."),
+        },
+    )
+    note = forms.CharField(
+        label=_("Note for the curators"),
+        required=False,
+        max_length=300,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Needed for “Other”."),
+        error_messages={"max_length": _("Keep the note to at most %(limit_value)d characters.")},
+    )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if cleaned.get("reason") == Flag.Reason.OTHER and not cleaned.get("note"):
+            self.add_error("note", _("Say in the note what is wrong with the comment."))
+        return cleaned

@@ -5,13 +5,18 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.db import models
-from django.db.models import Count, F, OuterRef, Q, Subquery, Value
+from django.db.models import Count, F, OuterRef, Subquery, Value
 from django.db.models.functions import Cast, Coalesce, Greatest, NullIf
+
+from cases.search import search_cases
 
 if TYPE_CHECKING:
     from accounts.models import User
 
 TOTAL_VOTES = F("votes_yes") + F("votes_no") + F("votes_depends")
+# `most_divided` lists only cases with at least this many votes: with fewer, an even split
+# (1/1/0, 2/2/0) says little.
+DIVIDED_MIN_VOTES = 5
 
 
 class CaseQuerySet(models.QuerySet):
@@ -28,7 +33,8 @@ class CaseQuerySet(models.QuerySet):
         from cases.models import Comment
 
         visible_comments = (
-            Comment.objects.filter(case=OuterRef("pk"), hidden_at__isnull=True)
+            Comment.objects.filter(case=OuterRef("pk"))
+            .visible()
             .order_by()
             .values("case")
             .annotate(n=Count("pk"))
@@ -37,40 +43,55 @@ class CaseQuerySet(models.QuerySet):
         return self.annotate(comment_count=Coalesce(Subquery(visible_comments), Value(0)))
 
     def search(self, query: str) -> CaseQuerySet:
-        query = query.strip()
-        if not query:
-            return self
-        # icontains is UPPER(...) LIKE on PostgreSQL and LIKE (ASCII case-folding) on SQLite.
-        return self.filter(
-            Q(title__icontains=query)
-            | Q(decision__icontains=query)
-            | Q(summary__icontains=query)
-            | Q(story__icontains=query)
-        )
+        """Cases matching `query`, each annotated with `search_headline` (its summary as safe
+        HTML, query words in <mark>). PostgreSQL: full-text search, also annotated with
+        `search_rank` and ordered by it; SQLite: every word must occur somewhere. See
+        cases/search.py. An empty query changes nothing."""
+        return search_cases(self, query)
 
     def sorted_by(self, sort: str) -> CaseQuerySet:
-        """Order for the list page (`discussed` needs with_tallies()); `sort` is validated."""
+        """Order for the list page; `sort` is validated by CaseFilterForm.
+
+        - `new`: newest published first.
+        - `top`: most votes (yes + no + depends) first, then newest.
+        - `discussed`: most visible comments first, then newest (needs with_tallies()).
+        - `divided`: see most_divided(); drops cases with fewer than DIVIDED_MIN_VOTES votes.
+        - `split`: perspectives disagree most; see cases.perspectives.most_split().
+        - `relevance`: best search match first (`search_rank`, PostgreSQL only); without a
+          rank, i.e. on SQLite or without a query, newest first.
+        """
         if sort == "top":
             return self.order_by(TOTAL_VOTES.desc(), "-published_at", "-id")
         if sort == "discussed":
             return self.order_by("-comment_count", "-published_at", "-id")
         if sort == "divided":
             return self.most_divided()
+        if sort == "split":
+            from cases.perspectives import most_split  # it builds on this module
+
+            return most_split(self)
+        if sort == "relevance" and "search_rank" in self.query.annotations:
+            return self.order_by("-search_rank", "-published_at", "-id")
         return self.order_by("-published_at", "-id")
 
     def most_divided(self) -> CaseQuerySet:
-        """Cases with votes, the most evenly split first.
+        """Cases with at least DIVIDED_MIN_VOTES votes, the most evenly split first.
 
-        The measure is the share of the largest answer: 1/3 is a perfect three-way split,
-        1.0 is unanimity. Ties go to the case with more votes, which says more.
+        The measure, annotated as `largest_share`, is the share of the largest answer:
+        max(yes, no, depends) / (yes + no + depends). It lies between 1/3 (a perfect
+        three-way split) and 1.0 (unanimity); ascending order puts the closest to 1/3 first.
+        Equal shares go to the case with more votes, which says more; then the newest.
+        E.g. 2/2/1 (share 0.4) comes before 4/1/1 (0.67); 4/4/2 (0.4, 10 votes) before 2/2/1;
+        2/2/0 (4 votes) is not listed.
         """
         largest = Greatest("votes_yes", "votes_no", "votes_depends")
         return (
-            self.annotate(
+            self.alias(total_votes=TOTAL_VOTES)
+            .filter(total_votes__gte=DIVIDED_MIN_VOTES)
+            .annotate(
                 largest_share=Cast(largest, models.FloatField())
                 / NullIf(Cast(TOTAL_VOTES, models.FloatField()), 0.0)
             )
-            .exclude(votes_yes=0, votes_no=0, votes_depends=0)
             .order_by("largest_share", TOTAL_VOTES.desc(), "-published_at", "-id")
         )
 
@@ -82,7 +103,8 @@ class VoteQuerySet(models.QuerySet):
 
 class CommentQuerySet(models.QuerySet):
     def visible(self) -> CommentQuerySet:
-        return self.filter(hidden_at__isnull=True)
+        """Shown on the site: neither hidden by moderation nor deleted by its author."""
+        return self.filter(hidden_at__isnull=True, deleted_at__isnull=True)
 
     def on_published_cases(self) -> CommentQuerySet:
         return self.filter(case__status="published")

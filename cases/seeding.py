@@ -49,6 +49,7 @@ def seed_cases(path: Path = SEED_FILE) -> SeedReport:
             provider=item["provider"],
             year=item["year"],
             outcome=item["outcome"],
+            search_terms=item.get("search_terms", ""),
             status=Case.Status.PUBLISHED,
             # Staggered so that "newest first" keeps the order of the seed file.
             published_at=now - timedelta(minutes=position),

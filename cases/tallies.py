@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import Count, F, Q
+
 from cases.models import Case, Vote
 
 
@@ -42,3 +44,42 @@ def _largest_remainder_percents(counts: list[int]) -> list[int]:
     for i in by_remainder[:missing]:
         floors[i] += 1
     return floors
+
+
+@dataclass(frozen=True)
+class VoteShift:
+    """How many voters now answer differently from their first vote, and toward what."""
+
+    total: int
+    moved: int
+    toward: list[tuple[str, str, int]]  # (choice, label, voters), largest first
+    conditions: int  # how many "It depends" voters named a condition
+
+
+def vote_shift(case: Case) -> VoteShift:
+    moved = ~Q(choice=F("first_choice"))
+    counts = Vote.objects.filter(case=case).aggregate(
+        total=Count("pk"),
+        moved=Count("pk", filter=moved),
+        conditions=Count("pk", filter=Q(choice=Vote.Choice.DEPENDS) & ~Q(condition="")),
+        **{f"to_{c.value}": Count("pk", filter=moved & Q(choice=c.value)) for c in Vote.Choice},
+    )
+    toward = sorted(
+        (
+            (choice.value, str(choice.label), counts[f"to_{choice.value}"])
+            for choice in Vote.Choice
+            if counts[f"to_{choice.value}"]
+        ),
+        key=lambda item: -item[2],
+    )
+    return VoteShift(counts["total"], counts["moved"], toward, counts["conditions"])
+
+
+def depends_conditions(case: Case, limit: int = 20) -> list[Vote]:
+    """What "It depends" voters said it depends on, newest first."""
+    return list(
+        Vote.objects.filter(case=case, choice=Vote.Choice.DEPENDS)
+        .exclude(condition="")
+        .only("condition", "updated_at")
+        .order_by("-updated_at", "-pk")[:limit]
+    )

@@ -8,5 +8,11 @@ urlpatterns = [
     path("", views.case_list, name="list"),
     path("cases/<slug:slug>/", views.case_detail, name="detail"),
     path("cases/<slug:slug>/vote/", views.vote, name="vote"),
+    path("cases/<slug:slug>/changed-mind/", views.changed_mind, name="changed_mind"),
     path("cases/<slug:slug>/comments/", views.comment_create, name="comment_create"),
+    path("comments/<int:comment_id>/reply/", views.comment_reply, name="comment_reply"),
+    path("comments/<int:comment_id>/edit/", views.comment_edit, name="comment_edit"),
+    path("comments/<int:comment_id>/delete/", views.comment_delete, name="comment_delete"),
+    path("comments/<int:comment_id>/vote/", views.comment_rate, name="comment_rate"),
+    path("comments/<int:comment_id>/flag/", views.flag_comment, name="comment_flag"),
 ]

@@ -133,7 +133,9 @@ def test_visitor_signs_up_votes_changes_vote_and_comments(live_server, page, pag
     # An empty comment is refused with a message beside the field.
     comments.get_by_label("Your comment").fill("   ")
     comments.get_by_role("button", name="Post comment").click()
-    expect(comments.locator("#comment-errors")).to_contain_text("Write something first.")
+    expect(comments.locator(".comment-form .invalid-feedback")).to_contain_text(
+        "Write something first."
+    )
     expect(comments.locator("article.comment")).to_have_count(1)
 
     carol = User.objects.get(username="carol")
@@ -197,4 +199,55 @@ def test_curator_publishes_a_case_and_hides_a_comment(live_server, page, page_er
     assert ModerationLog.objects.filter(
         comment=comment, action=ModerationLog.Action.HIDE_COMMENT, moderator=curator
     ).exists()
+    assert public_page_errors(page_errors) == []
+
+
+def test_reader_replies_rates_and_credits_a_comment_for_a_changed_mind(
+    live_server, page, page_errors
+):
+    case = CaseFactory(title="Support desk moves abroad", slug="support-abroad")
+    case_url = f"{live_server.url}/cases/{case.slug}/"
+    older = CommentFactory(case=case, body="Older argument: costs fall.")
+    newer = CommentFactory(case=case, body="Newer argument: the data leaves the firm.")
+    User.objects.create_user("dana", "dana@example.org", PASSWORD)
+
+    page.goto(f"{live_server.url}/accounts/login/?next=/cases/{case.slug}/")
+    page.locator("#id_login").fill("dana")
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("main").get_by_role("button", name="Sign In").click()
+    expect(page).to_have_url(case_url)
+    page.locator("#vote-box").get_by_role("button", name="Made sense").click()
+    expect(page.locator("#vote-box")).to_contain_text("your vote")
+
+    # Unrated, the older comment comes first; one "convincing" puts the newer one ahead.
+    thread = page.locator(".comment-thread")
+    expect(thread.locator("article").first).to_contain_text("Older argument")
+    newer_comment = page.locator(f"#comment-{newer.pk}")
+    newer_comment.get_by_role("button", name="Convincing", exact=True).click()
+    expect(page.locator(f"#comment-{newer.pk}")).to_contain_text("1 point")
+    page.reload()
+    expect(thread.locator("article").first).to_contain_text("Newer argument")
+
+    # A reply opens under the comment and lands nested beneath it.
+    page.locator(f"#comment-{older.pk}").get_by_role("link", name="Reply").click()
+    reply_form = page.locator(f"#reply-slot-{older.pk} form")
+    reply_form.get_by_label("Your comment").fill("Costs fall, but who answers the phone?")
+    reply_form.get_by_role("button", name="Post reply").click()
+    expect(page.locator("#comments")).to_contain_text("Your reply is posted.")
+    expect(page.locator(".comment-level-1")).to_contain_text("who answers the phone?")
+
+    # Changing the vote offers to credit a comment; the credited one shows it.
+    page.locator("#vote-box").get_by_role("button", name="Did not make sense").click()
+    mind_form = page.locator("#vote-box form.changed-mind")
+    expect(mind_form).to_be_visible()
+    mind_form.get_by_label(re.compile("the data leaves the firm")).check()
+    mind_form.get_by_role("button", name="This one changed my mind").click()
+    expect(page.locator("#vote-box")).to_contain_text("credited with changing your mind")
+    page.reload()
+    expect(page.locator(f"#comment-{newer.pk}")).to_contain_text("changed 1 mind")
+
+    newer.refresh_from_db()
+    assert (newer.upvotes, newer.minds_changed) == (1, 1)
+    assert Comment.objects.get(parent=older).body == "Costs fall, but who answers the phone?"
+    assert Vote.objects.get(user__username="dana").first_choice == "yes"
     assert public_page_errors(page_errors) == []

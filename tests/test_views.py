@@ -1,14 +1,17 @@
 import re
 
 import pytest
-from django.conf import settings
 from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
 
+from cases import services
 from cases.models import Comment, Vote
+from cases.threads import THREADS_PER_PAGE
 from tests.conftest import HTMX
 from tests.factories import CaseFactory, CategoryFactory, CommentFactory, UserFactory
+
+CASE_PAGE_QUERIES = 7  # with the chart (10+ votes) and the perspectives
 
 
 def vote_url(case):
@@ -103,22 +106,31 @@ def test_sorts_top_discussed_and_divided(client, db, vote):
     quiet = CaseFactory(title="Quiet")
     for voter in voters:
         vote(voter, unanimous, "yes")
-    for voter, choice in zip(voters[:3], ["yes", "no", "depends"], strict=True):
+    for voter, choice in zip(voters[:5], ["yes", "no", "depends", "yes", "no"], strict=True):
         vote(voter, split, choice)
     CommentFactory.create_batch(2, case=quiet)
 
     assert titles_in(client.get("/?sort=top")) == ["Unanimous", "Split", "Quiet"]
     assert titles_in(client.get("/?sort=discussed"))[0] == "Quiet"
-    # Divided ranks only cases with votes, the most even split first.
+    # Divided ranks cases with at least 5 votes, the most even split first.
     assert titles_in(client.get("/?sort=divided")) == ["Split", "Unanimous"]
     assert titles_in(client.get("/?sort=new")) == ["Quiet", "Split", "Unanimous"]
+
+
+def test_split_sort_lists_cases_where_perspectives_disagree(client, db, vote):
+    split, agreed = CaseFactory(title="Managers and staff disagree"), CaseFactory(title="All agree")
+    for perspective, choice in [("manager", "yes"), ("employee", "no")]:
+        for voter in UserFactory.create_batch(10, perspective=perspective):
+            vote(voter, split, choice)
+            vote(voter, agreed, "yes")
+    assert titles_in(client.get("/?sort=split")) == ["Managers and staff disagree", "All agree"]
 
 
 @pytest.mark.parametrize("size", [3, 30])
 def test_list_page_runs_a_constant_number_of_queries(
     db, client, django_assert_num_queries, vote, size
 ):
-    voters = UserFactory.create_batch(3)
+    voters = UserFactory.create_batch(5)  # "divided" needs 5 votes a case
     for case in CaseFactory.create_batch(size):
         CommentFactory.create_batch(2, case=case)
         for voter in voters:
@@ -183,24 +195,47 @@ def test_viewer_sees_their_own_vote_marked(user_client, case, user, vote):
     assert "your vote" in text
 
 
-@pytest.mark.parametrize("size", [2, 40])
+def make_threads(case, count):
+    """`count` comments in three-level threads, each with a rating, some from voters."""
+    authors = UserFactory.create_batch(4)
+    for author, choice in zip(authors, ["yes", "no", "depends", "no"], strict=True):
+        services.cast_vote(user=author, case=case, choice=choice)
+    for voter in UserFactory.create_batch(8, perspective="manager"):  # enough for the chart
+        services.cast_vote(user=voter, case=case, choice="yes")
+    rater = UserFactory()
+    made = []
+    while len(made) < count:
+        parent = None
+        for depth in range(3):
+            comment = CommentFactory(case=case, author=authors[len(made) % 4], parent=parent,
+                                     depth=depth)  # fmt: skip
+            services.rate_comment(user=rater, comment=comment, value=1 if depth else -1)
+            made.append(comment)
+            parent = comment
+    return made
+
+
+@pytest.mark.parametrize("size", [9, 501])
 @pytest.mark.parametrize("logged_in", [False, True])
 def test_case_page_runs_a_constant_number_of_queries(
-    db, client, django_assert_num_queries, vote, size, logged_in
+    db, client, django_assert_num_queries, size, logged_in
 ):
     case = CaseFactory()
     case.sources.create(title="A post", language="de")
-    for voter in UserFactory.create_batch(size):
-        vote(voter, case, "yes")
-        CommentFactory(case=case, author=voter)
+    comments = make_threads(case, size)
+    Comment.objects.filter(pk=comments[1].pk).update(deleted_at=case.published_at)
     viewer = UserFactory()
     if logged_in:
         client.force_login(viewer)
-    # case, sources, comment count, one page of comments (with authors and their votes);
-    # logged in: session, user, the viewer's vote
-    with django_assert_num_queries(7 if logged_in else 4):
+        services.cast_vote(user=viewer, case=case, choice="yes")
+        services.rate_comment(user=viewer, comment=comments[0], value=1)
+    # case, sources, all comments (with authors and their votes), the shift, the conditions,
+    # the verdict by perspective, the chart; logged in: session, user, the viewer's vote,
+    # ratings, flags
+    with django_assert_num_queries(CASE_PAGE_QUERIES + (5 if logged_in else 0)):
         response = client.get(case.get_absolute_url())
     assert response.status_code == 200
+    assert response.text.count('class="comment comment-level-2') >= size // 3
 
 
 # --- voting ----------------------------------------------------------------------------
@@ -290,7 +325,7 @@ def test_plain_comment_redirects_to_it_with_a_message(user_client, case, user):
     response = user_client.post(comment_url(case), {"body": "It *made* sense."})
     comment = Comment.objects.get()
     assert response.status_code == 302
-    assert response.url == f"{case.get_absolute_url()}?page=1#comment-{comment.pk}"
+    assert response.url == f"{case.get_absolute_url()}#comment-{comment.pk}"
     assert comment.author == user
     assert [str(m) for m in get_messages(response.wsgi_request)] == ["Your comment is posted."]
     page = user_client.get(response.url)
@@ -328,7 +363,8 @@ def test_overlong_comment_gets_an_error_and_keeps_the_text(user_client, case, he
 
 
 def test_comment_beyond_the_first_page_links_to_its_page(user_client, case):
-    CommentFactory.create_batch(settings.COMMENTS_PER_PAGE, case=case)
+    # 200 threads fill page one; a new, unrated comment ranks after them (older first on ties).
+    CommentFactory.create_batch(THREADS_PER_PAGE, case=case)
     response = user_client.post(comment_url(case), {"body": "Late to the party."})
     assert "?page=2#comment-" in response.url
     assert "Late to the party." in user_client.get(response.url).text

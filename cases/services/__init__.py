@@ -13,6 +13,7 @@ from cases.services.comments import (
     rate_comment,
     restore_comment,
 )
+from cases.services.flags import FLAGS_TO_HIDE, check_can_flag, flag_comment, resolve_flags
 from cases.services.permissions import (
     can_delete_comment,
     can_edit_comment,
@@ -23,6 +24,7 @@ from cases.services.permissions import (
     check_can_participate,
     check_comment_is_open,
     is_curator,
+    within_own_edit_window,
 )
 from cases.services.votes import (
     TALLY_FIELDS,
@@ -35,6 +37,7 @@ from cases.services.votes import (
 )
 
 __all__ = [
+    "FLAGS_TO_HIDE",
     "TALLY_FIELDS",
     "TallyDrift",
     "VoteOutcome",
@@ -46,16 +49,20 @@ __all__ = [
     "check_can_change_case_status",
     "check_can_delete_comment",
     "check_can_edit_comment",
+    "check_can_flag",
     "check_can_moderate_comments",
     "check_can_participate",
     "check_comment_is_open",
     "credit_mind_change",
     "delete_comment",
     "edit_comment",
+    "flag_comment",
     "hide_comment",
     "is_curator",
     "mind_change_pending",
     "rate_comment",
     "recount_votes",
+    "resolve_flags",
     "restore_comment",
+    "within_own_edit_window",
 ]

@@ -13,12 +13,12 @@ from accounts.models import User
 from cases.models import Case, Comment, CommentVote, ModerationLog
 from cases.services.log import log_moderation
 from cases.services.permissions import (
-    EDIT_WINDOW,
     check_can_delete_comment,
     check_can_edit_comment,
     check_can_moderate_comments,
     check_can_participate,
     check_comment_is_open,
+    within_own_edit_window,
 )
 
 MAX_DEPTH = 2  # three levels: 0, 1, 2
@@ -57,7 +57,7 @@ def edit_comment(*, editor: User, comment: Comment, body: str, reason: str = "")
     body = clean_body(body)
     locked = Comment.objects.select_for_update().get(pk=comment.pk)
     check_can_edit_comment(user=editor, comment=locked)
-    by_curator = locked.author_id != editor.pk or not _within_own_window(editor, locked)
+    by_curator = not within_own_edit_window(editor, locked)
     if by_curator and not reason.strip():
         raise ValidationError(_("Say why you edit someone else's comment."))
     if body == locked.body:
@@ -74,10 +74,6 @@ def edit_comment(*, editor: User, comment: Comment, body: str, reason: str = "")
             reason=reason.strip(),
         )
     return locked
-
-
-def _within_own_window(user: User, comment: Comment) -> bool:
-    return comment.author_id == user.pk and timezone.now() - comment.created_at <= EDIT_WINDOW
 
 
 @transaction.atomic

@@ -36,16 +36,20 @@ def check_can_change_case_status(*, user: User) -> None:
         raise PermissionDenied(_("Only curators can publish or archive cases."))
 
 
-def can_edit_comment(user: User, comment: Comment) -> bool:
-    if not user.is_authenticated or comment.is_deleted:
-        return False
-    if is_curator(user):
-        return True
+def within_own_edit_window(user: User, comment: Comment) -> bool:
+    """The author's own 15 minutes; edits outside them are curators' and get logged."""
     return (
-        comment.author_id == user.pk
+        user.is_authenticated
+        and comment.author_id == user.pk
         and not comment.is_hidden
         and timezone.now() - comment.created_at <= EDIT_WINDOW
     )
+
+
+def can_edit_comment(user: User, comment: Comment) -> bool:
+    if not user.is_authenticated or comment.is_deleted:
+        return False
+    return within_own_edit_window(user, comment) or is_curator(user)
 
 
 def check_can_edit_comment(*, user: User, comment: Comment) -> None:

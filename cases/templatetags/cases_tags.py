@@ -1,8 +1,9 @@
 from django import template
 from django.utils.safestring import SafeString
 
+from cases import services
 from cases.markdown import render_markdown
-from cases.models import VOTE_BADGES, Case, Vote
+from cases.models import VOTE_BADGES, Case, Comment, Vote
 from cases.tallies import VerdictShare, verdict_of
 
 register = template.Library()
@@ -34,3 +35,23 @@ def page_url(context: template.Context, param: str, number: int, fragment: str =
     query = context["request"].GET.copy()
     query[param] = number
     return f"?{query.urlencode()}{'#' + fragment if fragment else ''}"
+
+
+@register.filter
+def get_item(mapping: dict, key):
+    return mapping.get(key) if mapping else None
+
+
+@register.filter
+def editable_by(comment: Comment, user) -> bool:
+    return services.can_edit_comment(user, comment)
+
+
+@register.filter
+def deletable_by(comment: Comment, user) -> bool:
+    return services.can_delete_comment(user, comment)
+
+
+@register.filter
+def own_edit_window(comment: Comment, user) -> bool:
+    return services.within_own_edit_window(user, comment)

@@ -1,3 +1,25 @@
-from cases.views.cases import case_detail, case_list, comment_create, vote
+"""Thin views: validate, check, call a service, then redirect (plain) or render a partial (htmx)."""
 
-__all__ = ["case_detail", "case_list", "comment_create", "vote"]
+from cases.views.cases import case_detail, case_list
+from cases.views.comments import (
+    comment_create,
+    comment_delete,
+    comment_edit,
+    comment_rate,
+    comment_reply,
+)
+from cases.views.flags import flag_comment
+from cases.views.votes import changed_mind, vote
+
+__all__ = [
+    "case_detail",
+    "case_list",
+    "changed_mind",
+    "comment_create",
+    "comment_delete",
+    "comment_edit",
+    "comment_rate",
+    "comment_reply",
+    "flag_comment",
+    "vote",
+]

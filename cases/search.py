@@ -1,0 +1,175 @@
+"""Case search, used by `CaseQuerySet.search(query)`.
+
+PostgreSQL: full-text search. A weighted tsvector (title A; decision and the curators' extra
+search words B; summary and story C) is matched against `websearch_to_tsquery`, so people can
+type `"call center" -agency` or `china or india`, and any input at all is accepted. Matches
+are annotated with `search_rank` (ts_rank) and ordered by it, best first. The GIN index of
+migration 0004 covers exactly `search_vector()`.
+
+SQLite (development and the default test run): every word of the query must occur, case-
+insensitively (ASCII case-folding, like LIKE), in the title, decision, summary, story or the
+extra search words; there is no ranking and no operator syntax, the order stays newest first.
+
+On both, each result carries `search_headline`: its summary as HTML — the text escaped, the
+query words wrapped in <mark>…</mark> — so the template is the same for both databases.
+
+The text search configuration is "english": the cases are written in English and stemming
+lets "protection" find "protected". German words match only through `Case.search_terms`
+(stemmed by the English rules, which leave them as they are, so the query stems the same way).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.postgres.search import (
+    CombinedSearchVector,
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+)
+from django.db import connections
+from django.db.backends.signals import connection_created
+from django.db.models import ExpressionWrapper, F, Func, Q, TextField, Value
+from django.db.models.functions import Replace
+from django.dispatch import receiver
+from django.utils.safestring import mark_safe
+
+if TYPE_CHECKING:
+    from cases.querysets import CaseQuerySet
+
+SEARCH_CONFIG = "english"
+
+# Escaping for HTML element content, done before highlighting (in SQL on PostgreSQL). "&" comes
+# first. Apostrophes stay as they are: ts_headline would split words at "&#x27;", and the
+# headline is only ever element content, never an attribute value.
+HTML_ESCAPES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"))
+MARK_START, MARK_STOP = "<mark>", "</mark>"
+
+SQLITE_HEADLINE_FUNCTION = "verdicts_search_headline"
+SEARCHED_FIELDS = ("title", "decision", "summary", "story", "search_terms")
+
+
+def search_cases(queryset: CaseQuerySet, query: str) -> CaseQuerySet:
+    """The cases matching `query`, annotated with `search_headline` (and, on PostgreSQL,
+    `search_rank`, by which they are ordered). An empty query changes nothing."""
+    query = query.strip()
+    if not query:
+        return queryset
+    if connections[queryset.db].vendor == "postgresql":
+        return _postgresql_search(queryset, query)
+    return _fallback_search(queryset, query)
+
+
+def search_vector() -> CombinedSearchVector:
+    """The weighted document: title A, decision and search_terms B, summary and story C.
+
+    Migration 0004 indexes the SQL this compiles to (without the table prefix); PostgreSQL
+    uses that GIN index only while the two expressions are identical, so change them together
+    (tests/test_search.py checks the plan).
+    """
+    return (
+        SearchVector("title", weight="A", config=SEARCH_CONFIG)
+        + SearchVector("decision", "search_terms", weight="B", config=SEARCH_CONFIG)
+        + SearchVector("summary", "story", weight="C", config=SEARCH_CONFIG)
+    )
+
+
+class HighlightedHtmlField(TextField):
+    """Output field of `search_headline`: the database returns it already safe, see below."""
+
+    def from_db_value(self, value: str | None, expression: Any, connection: Any) -> Any:
+        if value is None:
+            return None
+        # Safe to mark: the text was HTML-escaped *before* highlighting (in SQL on PostgreSQL,
+        # in `highlight()` on SQLite), so it contains no "<" of its own; the only tags are the
+        # <mark> and </mark> the highlighter inserts around whole words.
+        return mark_safe(value)
+
+
+def _postgresql_search(queryset: CaseQuerySet, query: str) -> CaseQuerySet:
+    search_query = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
+    headline = SearchHeadline(
+        _escaped_in_sql("summary"),
+        search_query,
+        config=SEARCH_CONFIG,
+        start_sel=MARK_START,
+        stop_sel=MARK_STOP,
+        highlight_all=True,  # the whole summary (at most 600 characters), not a fragment
+    )
+    return (
+        queryset.alias(search_document=search_vector())
+        .filter(search_document=search_query)
+        .annotate(
+            search_rank=SearchRank(F("search_document"), search_query),
+            search_headline=ExpressionWrapper(headline, output_field=HighlightedHtmlField()),
+        )
+        .order_by("-search_rank", "-published_at", "-id")
+    )
+
+
+def _escaped_in_sql(field: str) -> Replace | F:
+    expression: Replace | F = F(field)
+    for char, entity in HTML_ESCAPES:
+        expression = Replace(expression, Value(char), Value(entity))
+    return expression
+
+
+def _fallback_search(queryset: CaseQuerySet, query: str) -> CaseQuerySet:
+    _register_sqlite_function(connections[queryset.db])
+    condition = Q()
+    for word in query_words(query) or [query]:
+        any_field = Q()
+        for field in SEARCHED_FIELDS:
+            any_field |= Q(**{f"{field}__icontains": word})
+        condition &= any_field
+    headline = Func(
+        F("summary"),
+        Value(query),
+        function=SQLITE_HEADLINE_FUNCTION,
+        output_field=HighlightedHtmlField(),
+    )
+    return queryset.filter(condition).annotate(search_headline=headline)
+
+
+def query_words(query: str) -> list[str]:
+    """The words of a query (runs of letters, digits and underscores), for SQLite."""
+    return re.findall(r"\w+", query)
+
+
+def highlight(text: str | None, query: str | None) -> str | None:
+    """`text` HTML-escaped, each case-insensitive occurrence of a query word in <mark>."""
+    if text is None:
+        return None
+    words = sorted({word.casefold() for word in query_words(query or "")}, key=len, reverse=True)
+    if not words:
+        return _escape(text)
+    pattern = re.compile("|".join(re.escape(word) for word in words), re.IGNORECASE)
+    parts, end = [], 0
+    for match in pattern.finditer(text):
+        parts.append(_escape(text[end : match.start()]))
+        parts.append(f"{MARK_START}{_escape(match.group())}{MARK_STOP}")
+        end = match.end()
+    parts.append(_escape(text[end:]))
+    return "".join(parts)
+
+
+def _escape(text: str) -> str:
+    for char, entity in HTML_ESCAPES:
+        text = text.replace(char, entity)
+    return text
+
+
+def _register_sqlite_function(connection: Any) -> None:
+    """Make `highlight` callable from SQLite's SQL; idempotent, issues no query."""
+    if connection.vendor == "sqlite" and connection.connection is not None:
+        connection.connection.create_function(
+            SQLITE_HEADLINE_FUNCTION, 2, highlight, deterministic=True
+        )
+
+
+@receiver(connection_created, dispatch_uid="cases.search.register_sqlite_function")
+def _on_connection_created(sender: Any, connection: Any, **kwargs: Any) -> None:
+    _register_sqlite_function(connection)

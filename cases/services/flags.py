@@ -1,0 +1,170 @@
+"""Flags: readers point curators at a comment; three people's flags hide it until one decides."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from accounts.models import User
+from cases.models import Comment, Flag, ModerationLog
+from cases.services.log import log_moderation
+from cases.services.permissions import (
+    check_can_moderate_comments,
+    check_can_participate,
+    check_comment_is_open,
+)
+
+FLAGS_TO_HIDE = 3
+NOTE_MAX_LENGTH = 300
+# The name the moderation log gives the community when flags hide a comment.
+COMMUNITY_MODERATOR_NAME = "community flags"
+
+
+def check_can_flag(*, user: User, comment: Comment) -> None:
+    """An active account, a published case, a comment still shown, and not one's own.
+
+    Needs `comment.case` (select it with the comment to save a query).
+    """
+    check_can_participate(user=user, case=comment.case)
+    check_comment_is_open(comment)
+    if comment.author_id == user.pk:
+        raise PermissionDenied(_("You cannot flag your own comment."))
+
+
+@transaction.atomic
+def flag_comment(*, user: User, comment: Comment, reason: str, note: str = "") -> Flag:
+    """Flag a comment once; the flag that brings it to three people hides it."""
+    # Only the comment row is locked: flags must not queue behind votes on the case.
+    locked = (
+        Comment.objects.select_for_update(of=("self",)).select_related("case").get(pk=comment.pk)
+    )
+    check_can_flag(user=user, comment=locked)
+    if reason not in Flag.Reason.values:
+        raise ValidationError(_("“%(reason)s” is not a reason to flag.") % {"reason": reason})
+    note = note.strip()
+    if len(note) > NOTE_MAX_LENGTH:
+        raise ValidationError(
+            _("Keep the note to at most %(max)d characters.") % {"max": NOTE_MAX_LENGTH}
+        )
+    if reason == Flag.Reason.OTHER and not note:
+        raise ValidationError(_("Say in the note what is wrong with the comment."))
+    already = ValidationError(_("You already flagged this comment."))
+    if Flag.objects.filter(user=user, comment=locked).exists():
+        raise already
+    try:
+        # The unique constraint is the backstop; the savepoint keeps the transaction usable.
+        with transaction.atomic():
+            flag = Flag.objects.create(user=user, comment=locked, reason=reason, note=note)
+    except IntegrityError:
+        raise already from None
+    _hide_when_flagged_enough(locked)
+    return flag
+
+
+def _open_flags(comment: Comment):
+    return Flag.objects.filter(comment=comment, resolved_at__isnull=True)
+
+
+def _reason_labels(flags) -> str:
+    """The distinct reasons, in the order of the choices: “spam, unkind”."""
+    reasons = set(flags.values_list("reason", flat=True))
+    return ", ".join(str(label).lower() for value, label in Flag.Reason.choices if value in reasons)
+
+
+def _hide_when_flagged_enough(comment: Comment) -> None:
+    """Called inside flag_comment's transaction, with the comment locked."""
+    if comment.is_hidden:
+        return
+    flags = _open_flags(comment)
+    people = flags.aggregate(n=Count("user", distinct=True))["n"]
+    if people < FLAGS_TO_HIDE:
+        return
+    reason = ngettext(
+        "Hidden after flags from %(count)d person (%(reasons)s). A curator will decide.",
+        "Hidden after flags from %(count)d people (%(reasons)s). A curator will decide.",
+        people,
+    ) % {"count": people, "reasons": _reason_labels(flags)}
+    comment.hidden_at = timezone.now()
+    comment.hidden_by = None
+    comment.hidden_reason = reason
+    comment.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
+    # No moderator account acted, so log_moderation (which needs one) does not fit.
+    ModerationLog.objects.create(
+        moderator=None,
+        moderator_name=COMMUNITY_MODERATOR_NAME,
+        action=ModerationLog.Action.HIDE_COMMENT,
+        case_id=comment.case_id,
+        comment=comment,
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def resolve_flags(*, moderator: User, comment: Comment, keep: bool, reason: str = "") -> int:
+    """A curator decides on all open flags of a comment: keep it (shown) or hide it.
+
+    Keeping restores a comment that flags hid, not one a curator hid. Returns how many flags
+    were resolved; with none open nothing happens and nothing is logged.
+    """
+    check_can_moderate_comments(user=moderator)
+    reason = reason.strip()
+    if len(reason) > NOTE_MAX_LENGTH:
+        raise ValidationError(
+            _("Keep the reason to at most %(max)d characters.") % {"max": NOTE_MAX_LENGTH}
+        )
+    locked = Comment.objects.select_for_update().get(pk=comment.pk)
+    flags = _open_flags(locked)
+    labels = _reason_labels(flags)
+    count = flags.update(
+        resolved_at=timezone.now(),
+        resolved_by=moderator,
+        resolution=Flag.Resolution.KEPT if keep else Flag.Resolution.HIDDEN,
+    )
+    if not count:
+        return 0
+
+    summary = ngettext("%(count)d flag (%(reasons)s)", "%(count)d flags (%(reasons)s)", count) % {
+        "count": count,
+        "reasons": labels,
+    }
+    if keep:
+        if locked.is_hidden and locked.hidden_by_id is None:
+            locked.hidden_at = None
+            locked.hidden_reason = ""
+            locked.save(update_fields=["hidden_at", "hidden_reason"])
+            decision = _("Kept after %(flags)s: shown again.")
+        elif locked.is_hidden:
+            decision = _("Kept after %(flags)s; it stays hidden by a curator.")
+        else:
+            decision = _("Kept after %(flags)s.")
+    else:
+        hidden_by_a_curator = locked.is_hidden and locked.hidden_by_id is not None
+        # A curator's earlier hiding and its reason stand unless a new reason is given.
+        if reason or not hidden_by_a_curator:
+            locked.hidden_at = locked.hidden_at or timezone.now()
+            locked.hidden_by = moderator
+            locked.hidden_reason = reason or _(
+                "Hidden by a curator after readers flagged it (%(reasons)s)."
+            ) % {"reasons": labels}
+            locked.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
+        decision = _("Hidden after %(flags)s.")
+    text = decision % {"flags": summary}
+    if reason:
+        text = f"{text} {reason}"
+    log_moderation(
+        moderator,
+        ModerationLog.Action.RESOLVE_FLAGS,
+        case_id=locked.case_id,
+        comment=locked,
+        reason=text,
+    )
+    comment.hidden_at, comment.hidden_by_id, comment.hidden_reason = (
+        locked.hidden_at,
+        locked.hidden_by_id,
+        locked.hidden_reason,
+    )
+    return count

@@ -1,0 +1,168 @@
+"""Comments: post and reply, edit, delete, rate. Plain requests redirect; htmx gets a partial."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from cases import services, threads
+from cases.decorators import login_required_back_to_case, login_required_back_to_comment
+from cases.forms import CommentDeleteForm, CommentEditForm, CommentForm, CommentRatingForm
+from cases.models import Case, Comment
+from cases.views.cases import HtmxHttpRequest
+from cases.views.page import case_comments, case_page_context, page_of_comment
+from cases.views.votes import bad_request
+
+
+def get_visible_comment(request: HtmxHttpRequest, comment_id: int) -> Comment:
+    """A comment on a case the viewer may see; otherwise 404."""
+    visible_cases = Case.objects.visible_to(request.user)
+    return get_object_or_404(
+        Comment.objects.select_related("case", "author"), pk=comment_id, case__in=visible_cases
+    )
+
+
+def comment_redirect(request: HtmxHttpRequest, comment: Comment) -> HttpResponse:
+    order = threads.DEFAULT_ORDER
+    page = page_of_comment(comment.case, comment, order=order, viewer_id=request.user.pk)
+    suffix = f"?page={page}" if page > 1 else ""
+    return redirect(f"{comment.case.get_absolute_url()}{suffix}#comment-{comment.pk}")
+
+
+def render_one_comment(request: HtmxHttpRequest, comment: Comment) -> HttpResponse:
+    """The comment as the thread shows it, for htmx to swap in place."""
+    comments = case_comments(comment.case)
+    roots = threads.build_threads(comments, order="old", viewer_id=request.user.pk)
+    node = next((n for n in threads.flatten(roots) if n.comment.pk == comment.pk), None)
+    context = case_page_context(request, comment.case, order="old")
+    context["node"] = node
+    return render(request, "cases/_comment.html", context)
+
+
+@require_POST
+@login_required_back_to_case
+def comment_create(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    case = get_object_or_404(Case.objects.visible_to(request.user), slug=slug)
+    services.check_can_participate(user=request.user, case=case)
+    parent = None
+    if request.POST.get("parent"):
+        parent = Comment.objects.filter(pk=_as_int(request.POST["parent"]), case=case).first()
+        if parent is None:
+            return bad_request(request, case, _("You can only reply to a comment on this case."))
+        services.check_comment_is_open(parent)  # 403 with the reason
+
+    form = CommentForm(request.POST)
+    comment = None
+    if form.is_valid():
+        try:
+            comment = services.add_comment(
+                author=request.user, case=case, body=form.cleaned_data["body"], parent=parent
+            )
+        except ValidationError as error:
+            form.add_error("body", error)
+
+    if comment is None:
+        # Back to the form, with the error and everything the user typed.
+        if parent is not None and not request.htmx:
+            return render(request, "cases/comment_reply.html", {"parent": parent, "form": form})
+        context = case_page_context(request, case, comment_form=form)
+        if request.htmx:
+            context["reply_form_for"] = parent.pk if parent else None
+            return render(request, "cases/case_detail.html#comments", context)
+        return render(request, "cases/case_detail.html", context)
+
+    message = _("Your reply is posted.") if parent else _("Your comment is posted.")
+    if request.htmx:
+        context = case_page_context(request, case)
+        context["comment_message"] = message
+        return render(request, "cases/case_detail.html#comments", context)
+    messages.success(request, message)
+    return comment_redirect(request, comment)
+
+
+def _as_int(value: str) -> int:
+    return int(value) if value.isdigit() else 0
+
+
+@require_http_methods(["GET"])
+@login_required
+def comment_reply(request: HtmxHttpRequest, comment_id: int) -> HttpResponse:
+    """The reply form: its own page without JavaScript, a fragment under the comment with htmx."""
+    parent = get_visible_comment(request, comment_id)
+    services.check_can_participate(user=request.user, case=parent.case)
+    services.check_comment_is_open(parent)
+    template = "cases/comment_reply.html"
+    if request.htmx:
+        template += "#reply-form"
+    # A per-parent id: several reply forms may be open on one page.
+    form = CommentForm(auto_id=f"id_reply_{parent.pk}_%s")
+    return render(request, template, {"parent": parent, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def comment_edit(request: HtmxHttpRequest, comment_id: int) -> HttpResponse:
+    comment = get_visible_comment(request, comment_id)
+    services.check_can_edit_comment(user=request.user, comment=comment)
+    needs_reason = not services.within_own_edit_window(request.user, comment)
+    if request.method == "GET":
+        form = CommentEditForm(initial={"body": comment.body})
+    else:
+        form = CommentEditForm(request.POST)
+        if form.is_valid():
+            try:
+                services.edit_comment(
+                    editor=request.user,
+                    comment=comment,
+                    body=form.cleaned_data["body"],
+                    reason=form.cleaned_data["reason"],
+                )
+            except ValidationError as error:
+                form.add_error("reason" if needs_reason else "body", error)
+            else:
+                if request.htmx:
+                    return render_one_comment(request, comment)
+                messages.success(request, _("Your changes are saved."))
+                return comment_redirect(request, comment)
+    template = "cases/comment_edit.html" + ("#edit-form" if request.htmx else "")
+    context = {"comment": comment, "form": form, "needs_reason": needs_reason}
+    return render(request, template, context)
+
+
+@require_POST
+@login_required_back_to_comment
+def comment_delete(request: HtmxHttpRequest, comment_id: int) -> HttpResponse:
+    comment = get_visible_comment(request, comment_id)
+    services.check_can_delete_comment(user=request.user, comment=comment)
+    form = CommentDeleteForm(request.POST)
+    form.is_valid()
+    try:
+        services.delete_comment(
+            actor=request.user, comment=comment, reason=form.cleaned_data.get("reason", "")
+        )
+    except ValidationError as error:
+        return bad_request(request, comment.case, " ".join(error.messages))
+    if request.htmx:
+        return render_one_comment(request, comment)
+    messages.success(request, _("The comment is deleted. Replies to it stay."))
+    return redirect(f"{comment.case.get_absolute_url()}#comment-{comment.pk}")
+
+
+@require_POST
+@login_required_back_to_comment
+def comment_rate(request: HtmxHttpRequest, comment_id: int) -> HttpResponse:
+    """Convincing or not: up, down, or none to take one's rating back."""
+    comment = get_visible_comment(request, comment_id)
+    form = CommentRatingForm(request.POST)
+    if not form.is_valid():
+        return bad_request(request, comment.case, " ".join(form.errors["value"]))
+    services.rate_comment(user=request.user, comment=comment, value=form.rating())
+    if request.htmx:
+        return render_one_comment(request, comment)
+    messages.success(request, _("Your rating is saved."))
+    return redirect(f"{comment.case.get_absolute_url()}#comment-{comment.pk}")

@@ -1,0 +1,82 @@
+"""Flagging a comment: its own page without JavaScript, a fragment in place with htmx."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from cases import services
+from cases.decorators import login_required_back_to_comment
+from cases.forms import FlagForm
+from cases.models import Case, Comment, Flag
+from cases.views.cases import HtmxHttpRequest
+
+FLAG_FRAGMENT = "cases/_comment_flag.html"
+
+
+@require_http_methods(["GET", "POST"])
+@login_required_back_to_comment
+def flag_comment(request: HtmxHttpRequest, comment_id: int) -> HttpResponse:
+    comment = get_object_or_404(
+        Comment.objects.select_related("case", "author"),
+        pk=comment_id,
+        case__in=Case.objects.visible_to(request.user),
+    )
+    # 403 with the reason: unpublished case, hidden or deleted comment, one's own comment.
+    services.check_can_flag(user=request.user, comment=comment)
+
+    if request.method == "GET":
+        context = {
+            "comment": comment,
+            "viewer_flagged_ids": _flagged_ids(request, comment),
+            "flag_form_open": True,
+        }
+        return render(request, "cases/flag_comment.html", context)
+
+    form = FlagForm(request.POST)
+    if not form.is_valid():
+        errors = " ".join(str(error) for field in form.errors.values() for error in field)
+        return _refused(request, comment, errors)
+    try:
+        services.flag_comment(
+            user=request.user,
+            comment=comment,
+            reason=form.cleaned_data["reason"],
+            note=form.cleaned_data["note"],
+        )
+    except ValidationError as error:
+        return _refused(request, comment, " ".join(error.messages))
+
+    message = _("Thanks. The curators will look at it.")
+    if request.htmx:
+        context = {"comment": comment, "viewer_flagged_ids": {comment.pk}, "flag_message": message}
+        return render(request, FLAG_FRAGMENT, context)
+    messages.success(request, message)
+    return redirect(comment.get_absolute_url())
+
+
+def _flagged_ids(request: HtmxHttpRequest, comment: Comment) -> set[int]:
+    flagged = Flag.objects.filter(user=request.user, comment=comment).exists()
+    return {comment.pk} if flagged else set()
+
+
+def _refused(request: HtmxHttpRequest, comment: Comment, reason: str) -> HttpResponse:
+    """400 with the reason; htmx gets the control again with the reason in it.
+
+    htmx does not swap 4xx answers, so the fragment goes out as 200 to be seen at all.
+    """
+    if request.htmx:
+        context = {
+            "comment": comment,
+            "viewer_flagged_ids": _flagged_ids(request, comment),
+            "flag_form_open": True,
+            "flag_error": reason,
+        }
+        return render(request, FLAG_FRAGMENT, context)
+    back_url = reverse("cases:comment_flag", kwargs={"comment_id": comment.pk})
+    return render(request, "400.html", {"reason": reason, "back_url": back_url}, status=400)

@@ -1,0 +1,89 @@
+"""Voting on a case, and crediting the comment that changed one's mind."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from cases import services
+from cases.decorators import login_required_back_to_case
+from cases.forms import ChangedMindForm, VoteForm
+from cases.models import Case, Comment, Vote
+from cases.views.cases import HtmxHttpRequest
+from cases.views.page import case_page_context
+
+
+def bad_request(request: HtmxHttpRequest, case: Case, reason: str) -> HttpResponse:
+    context = {"reason": reason, "back_url": case.get_absolute_url()}
+    return render(request, "400.html", context, status=400)
+
+
+def render_vote_box(request: HtmxHttpRequest, case: Case, message: str) -> HttpResponse:
+    context = case_page_context(request, case)
+    context["vote_message"] = message
+    return render(request, "cases/case_detail.html#vote-box", context)
+
+
+@require_POST
+@login_required_back_to_case
+def vote(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    case = get_object_or_404(Case.objects.visible_to(request.user), slug=slug)
+    services.check_can_participate(user=request.user, case=case)
+    form = VoteForm(request.POST)
+    if not form.is_valid():
+        reasons = [error for errors in form.errors.values() for error in errors]
+        return bad_request(request, case, " ".join(reasons))
+    outcome = services.cast_vote(
+        user=request.user,
+        case=case,
+        choice=form.cleaned_data["choice"],
+        condition=form.cleaned_data["condition"],
+    )
+    label = Vote.Choice(outcome.vote.choice).label
+    if outcome.is_new:
+        message = _("Your vote is in: “%(label)s”.") % {"label": label}
+    elif outcome.changed:
+        message = _("Your vote is changed to “%(label)s”.") % {"label": label}
+    else:
+        message = _("You had already voted “%(label)s”; nothing changed.") % {"label": label}
+
+    if request.htmx:
+        return render_vote_box(request, case, message)
+    messages.success(request, message)
+    if outcome.changed:
+        # Without JavaScript, the question "did a comment change your mind?" is its own page.
+        return redirect("cases:changed_mind", slug=case.slug)
+    return redirect(f"{case.get_absolute_url()}#verdict")
+
+
+@require_http_methods(["GET", "POST"])
+@login_required_back_to_case
+def changed_mind(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    case = get_object_or_404(Case.objects.visible_to(request.user), slug=slug)
+    services.check_can_participate(user=request.user, case=case)
+    if request.method == "GET":
+        context = case_page_context(request, case, order="best")
+        if not context["mind_change_pending"]:
+            messages.info(request, _("Only a change of your vote can credit a comment."))
+            return redirect(case.get_absolute_url())
+        return render(request, "cases/changed_mind.html", context)
+
+    form = ChangedMindForm(request.POST)
+    if not form.is_valid():
+        return bad_request(request, case, " ".join(form.errors["comment"]))
+    comment = Comment.objects.filter(pk=form.cleaned_data["comment"]).first()
+    if comment is None:
+        return bad_request(request, case, _("That comment does not exist."))
+    try:
+        services.credit_mind_change(user=request.user, case=case, comment=comment)
+    except ValidationError as error:
+        return bad_request(request, case, " ".join(error.messages))
+    message = _("Thank you: that comment is credited with changing your mind.")
+    if request.htmx:
+        return render_vote_box(request, case, message)
+    messages.success(request, message)
+    return redirect(f"{case.get_absolute_url()}#comment-{comment.pk}")
