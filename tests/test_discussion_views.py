@@ -199,6 +199,14 @@ def test_htmx_delete_answers_with_the_placeholder(user_client, case, user, other
     assert "[deleted]" in response.text
 
 
+def test_htmx_delete_without_replies_removes_the_comment(user_client, case, user):
+    own = CommentFactory(case=case, author=user, body="Gone soon.")
+    response = user_client.post(url("comment_delete", comment_id=own.pk), headers=HTMX)
+    assert response.status_code == 200
+    assert response.text == ""
+    assert "Gone soon." not in user_client.get(case.get_absolute_url()).text
+
+
 def test_deleting_someone_elses_comment_is_403(user_client, their_comment):
     response = user_client.post(url("comment_delete", comment_id=their_comment.pk))
     assert response.status_code == 403

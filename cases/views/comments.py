@@ -15,7 +15,7 @@ from cases.decorators import login_required_back_to_case, login_required_back_to
 from cases.forms import CommentDeleteForm, CommentEditForm, CommentForm, CommentRatingForm
 from cases.models import Case, Comment
 from cases.views.cases import HtmxHttpRequest
-from cases.views.page import case_comments, case_page_context, page_of_comment
+from cases.views.page import case_comments, case_page_context, page_of_comment, viewer_marks
 from cases.views.votes import bad_request
 
 
@@ -36,11 +36,14 @@ def comment_redirect(request: HtmxHttpRequest, comment: Comment) -> HttpResponse
 
 def render_one_comment(request: HtmxHttpRequest, comment: Comment) -> HttpResponse:
     """The comment as the thread shows it, for htmx to swap in place."""
-    comments = case_comments(comment.case)
-    roots = threads.build_threads(comments, order="old", viewer_id=request.user.pk)
+    roots = threads.build_threads(
+        case_comments(comment.case), order="old", viewer_id=request.user.pk
+    )
     node = next((n for n in threads.flatten(roots) if n.comment.pk == comment.pk), None)
-    context = case_page_context(request, comment.case, order="old")
-    context["node"] = node
+    if node is None:
+        # Deleted without replies: nothing stays in the thread, so the swap removes it.
+        return HttpResponse("")
+    context = {"node": node, "case": comment.case, **viewer_marks(request.user, comment.case)}
     return render(request, "cases/_comment.html", context)
 
 

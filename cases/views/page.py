@@ -50,20 +50,7 @@ def case_page_context(
         page_number or request.GET.get("page")
     )
 
-    viewer_vote = viewer_ratings = viewer_flagged_ids = None
-    if viewer:
-        viewer_vote = Vote.objects.filter(user=viewer, case=case).first()
-        # One query each for the whole page, the way Lobsters loads a viewer's votes.
-        viewer_ratings = dict(
-            CommentVote.objects.filter(user=viewer, comment__case=case).values_list(
-                "comment_id", "value"
-            )
-        )
-        viewer_flagged_ids = set(
-            Flag.objects.filter(user=viewer, comment__case=case).values_list(
-                "comment_id", flat=True
-            )
-        )
+    viewer_vote = Vote.objects.filter(user=viewer, case=case).first() if viewer else None
     readable = [c for c in comments if threads.is_readable(c)]
     return {
         "case": case,
@@ -78,8 +65,7 @@ def case_page_context(
         "comment_form": comment_form or CommentForm(),
         "vote_form": vote_form or VoteForm(initial=_vote_initial(viewer_vote)),
         "viewer_vote": viewer_vote.choice if viewer_vote else None,
-        "viewer_ratings": viewer_ratings or {},
-        "viewer_flagged_ids": viewer_flagged_ids or set(),
+        **viewer_marks(viewer, case),
         "mind_change_pending": services.mind_change_pending(viewer_vote),
         "mind_change_candidates": mind_change_candidates(comments, viewer),
         "shift": vote_shift(case),
@@ -87,6 +73,19 @@ def case_page_context(
         "chart": chart_for(case),
         "conditions": depends_conditions(case),
         "is_curator": services.is_curator(request.user),
+    }
+
+
+def viewer_marks(viewer, case: Case) -> dict[str, Any]:
+    """The viewer's ratings and flags on the case's comments: one query each for the whole
+    page, the way Lobsters loads a reader's votes."""
+    if viewer is None:
+        return {"viewer_ratings": {}, "viewer_flagged_ids": set()}
+    ratings = CommentVote.objects.filter(user=viewer, comment__case=case)
+    flags = Flag.objects.filter(user=viewer, comment__case=case)
+    return {
+        "viewer_ratings": dict(ratings.values_list("comment_id", "value")),
+        "viewer_flagged_ids": set(flags.values_list("comment_id", flat=True)),
     }
 
 
