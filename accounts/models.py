@@ -1,6 +1,7 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -20,6 +21,17 @@ class User(AbstractUser):
         choices=Perspective.choices,
         blank=True,
     )
+
+    # Suspension: a suspended person can read but not vote, comment, flag or propose.
+    suspended_until = models.DateTimeField(_("suspended until"), null=True, blank=True)
+    suspended_permanently = models.BooleanField(_("suspended permanently"), default=False)
+    suspension_reason = models.CharField(_("why suspended"), max_length=300, blank=True)
+
+    @property
+    def is_suspended(self) -> bool:
+        if self.suspended_permanently:
+            return True
+        return self.suspended_until is not None and self.suspended_until > timezone.now()
 
     def get_absolute_url(self) -> str:
         return reverse("profile", kwargs={"username": self.username})

@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from cases.querysets import CaseQuerySet, CommentQuerySet, VoteQuerySet
 
@@ -24,8 +25,16 @@ class Category(models.Model):
 class Case(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
+        PENDING = "pending", _("Pending review")
+        NEEDS_CHANGES = "needs_changes", _("Needs changes")
+        REJECTED = "rejected", _("Rejected")
         PUBLISHED = "published", _("Published")
         ARCHIVED = "archived", _("Archived")
+
+    class Frequency(models.TextChoices):
+        ONCE = "once", _("Once")
+        NOW_AND_THEN = "now_and_then", _("Now and then")
+        EVERY_DAY = "every_day", _("Every day")
 
     title = models.CharField(_("title"), max_length=160)
     slug = models.SlugField(_("slug"), max_length=160, unique=True)
@@ -52,9 +61,45 @@ class Case(models.Model):
     )
 
     status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+        _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT
     )
     published_at = models.DateTimeField(_("published"), null=True, blank=True, editable=False)
+
+    # Reader proposals: who proposed it, when it was (re)submitted, the curator's last word.
+    proposer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="proposals",
+        verbose_name=_("proposed by"),
+    )
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True, editable=False)
+    review_note = models.TextField(
+        _("curator's note"),
+        blank=True,
+        help_text=_("Why it was sent back or rejected; the proposer sees it."),
+    )
+    where = models.CharField(_("where (country or region)"), max_length=120, blank=True)
+
+    # Curation on the front page and closing the discussion.
+    featured_at = models.DateTimeField(_("featured"), null=True, blank=True, editable=False)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True, editable=False)
+    closed_reason = models.CharField(_("why closed"), max_length=300, blank=True)
+
+    # The rule of thumb's factors, recorded by curators (None: not judged yet).
+    frequency = models.CharField(
+        _("how often the work is needed"), max_length=16, choices=Frequency.choices, blank=True
+    )
+    name_on_service = models.BooleanField(
+        _("the company's own name is on the service"), null=True, blank=True
+    )
+    customer_data_shared = models.BooleanField(
+        _("customer data passes to the provider"), null=True, blank=True
+    )
+    rare_expertise = models.BooleanField(
+        _("rare specialist know-how is needed"), null=True, blank=True
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -65,6 +110,8 @@ class Case(models.Model):
     votes_depends = models.PositiveIntegerField(default=0, editable=False)
 
     objects = CaseQuerySet.as_manager()
+    # Who changed what and when, for curators in the admin (tallies change too often to keep).
+    history = HistoricalRecords(excluded_fields=["votes_yes", "votes_no", "votes_depends"])
 
     class Meta:
         ordering = ["-published_at", "-id"]
@@ -76,7 +123,16 @@ class Case(models.Model):
                 name="case_published_has_date",
             ),
             models.CheckConstraint(
-                condition=Q(status__in=["draft", "published", "archived"]),
+                condition=Q(
+                    status__in=[
+                        "draft",
+                        "pending",
+                        "needs_changes",
+                        "rejected",
+                        "published",
+                        "archived",
+                    ]
+                ),
                 name="case_status_valid",
             ),
         ]
@@ -95,6 +151,14 @@ class Case(models.Model):
     @property
     def vote_total(self) -> int:
         return self.votes_yes + self.votes_no + self.votes_depends
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
+
+    @property
+    def is_featured(self) -> bool:
+        return self.featured_at is not None
 
 
 class Source(models.Model):
@@ -360,6 +424,15 @@ class ModerationLog(models.Model):
         DELETE_COMMENT = "delete_comment", _("Deleted a comment")
         RESOLVE_FLAGS = "resolve_flags", _("Resolved flags")
         CHANGE_CASE_STATUS = "change_case_status", _("Changed a case's status")
+        PUBLISH = "publish", _("Published a proposal")
+        SEND_BACK = "send_back", _("Sent a proposal back")
+        REJECT = "reject", _("Rejected a proposal")
+        FEATURE = "feature", _("Featured a case")
+        UNFEATURE = "unfeature", _("Stopped featuring a case")
+        CLOSE = "close", _("Closed a case")
+        REOPEN = "reopen", _("Reopened a case")
+        SUSPEND = "suspend", _("Suspended a user")
+        UNSUSPEND = "unsuspend", _("Lifted a suspension")
 
     moderator = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -373,6 +446,11 @@ class ModerationLog(models.Model):
     comment = models.ForeignKey(
         Comment, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The person acted upon (suspensions), named as text so the log outlives the account.
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    subject_name = models.CharField(max_length=150, blank=True)
     reason = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -23,7 +23,9 @@ from cases.services.permissions import (
     check_can_moderate_comments,
     check_can_participate,
     check_comment_is_open,
+    check_not_suspended,
     is_curator,
+    suspension_message,
     within_own_edit_window,
 )
 from cases.services.votes import (
@@ -53,6 +55,7 @@ __all__ = [
     "check_can_moderate_comments",
     "check_can_participate",
     "check_comment_is_open",
+    "check_not_suspended",
     "credit_mind_change",
     "delete_comment",
     "edit_comment",
@@ -64,5 +67,6 @@ __all__ = [
     "recount_votes",
     "resolve_flags",
     "restore_comment",
+    "suspension_message",
     "within_own_edit_window",
 ]

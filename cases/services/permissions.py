@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -18,12 +19,33 @@ def is_curator(user: User) -> bool:
     return bool(user.is_authenticated and user.is_staff and user.has_perm("cases.moderate_comment"))
 
 
-def check_can_participate(*, user: User, case: Case) -> None:
-    """Voting, commenting, rating and flagging: an active account on a published case."""
+def check_not_suspended(user: User) -> None:
+    """A suspended person reads but does not write; they are told why and until when."""
     if not user.is_authenticated or not user.is_active:
         raise PermissionDenied(_("You need to be logged in."))
+    if user.is_suspended:
+        raise PermissionDenied(suspension_message(user))
+
+
+def suspension_message(user: User) -> str:
+    if user.suspended_permanently:
+        return _("Your account is suspended: %(reason)s") % {"reason": user.suspension_reason}
+    return _("Your account is suspended until %(until)s: %(reason)s") % {
+        "until": date_format(timezone.localtime(user.suspended_until), "DATETIME_FORMAT"),
+        "reason": user.suspension_reason,
+    }
+
+
+def check_can_participate(*, user: User, case: Case) -> None:
+    """Voting, commenting, rating and flagging: an active, unsuspended account on a
+    published case that is not closed."""
+    check_not_suspended(user)
     if not case.is_published:
         raise PermissionDenied(_("This case is not open for votes or comments."))
+    if case.is_closed:
+        raise PermissionDenied(
+            _("The discussion of this case is closed: %(reason)s") % {"reason": case.closed_reason}
+        )
 
 
 def check_can_moderate_comments(*, user: User) -> None:
