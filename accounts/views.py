@@ -32,6 +32,8 @@ def profile(request: HttpRequest, username: str) -> HttpResponse:
         "person": person,
         "is_own_profile": is_own,
         "perspective_form": PerspectiveForm(instance=person) if is_own else None,
+        # Only the proposer sees their proposals and the curators' notes (one query).
+        "proposals": person.proposals.order_by("-created_at", "-id") if is_own else None,
         "minds_changed": minds_changed,
         "votes_page": Paginator(votes, per_page).get_page(request.GET.get("votes")),
         "comments_page": Paginator(comments, per_page).get_page(request.GET.get("comments")),

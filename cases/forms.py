@@ -1,8 +1,9 @@
 from django import forms
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import Category, Comment, Flag, Vote
+from cases.models import Case, Category, Comment, Flag, Vote
 
 
 class CaseFilterForm(forms.Form):
@@ -150,3 +151,113 @@ class FlagForm(forms.Form):
         if cleaned.get("reason") == Flag.Reason.OTHER and not cleaned.get("note"):
             self.add_error("note", _("Say in the note what is wrong with the comment."))
         return cleaned
+
+
+class CaseProposalForm(forms.ModelForm):
+    """What a reader proposes; status, slug and the curators' fields are not theirs to set."""
+
+    FIRST_YEAR = 1950
+
+    class Meta:
+        model = Case
+        fields = ["title", "decision", "summary", "story", "category", "year", "where", "outcome"]
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 3}),
+            "story": forms.Textarea(attrs={"rows": 10}),
+            "outcome": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "summary": _("Two or three sentences: who decided what, and why."),
+            "story": _("What happened, in your words. Markdown works."),
+            "outcome": _("Optional: how it turned out, if you know."),
+            "where": _("A country or region, e.g. “Germany” or “Southeast Asia”."),
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.this_year = timezone.now().year
+        year = self.fields["year"]
+        year.required = True
+        year.widget.attrs.update(min=self.FIRST_YEAR, max=self.this_year)
+        year.help_text = _("When the decision was made.")
+        self.fields["where"].required = True
+        self.fields["category"].empty_label = _("Pick a category")
+
+    def clean_year(self) -> int:
+        year = self.cleaned_data["year"]
+        if year is not None and not self.FIRST_YEAR <= year <= self.this_year:
+            raise forms.ValidationError(
+                _("Give a year between %(first)d and %(last)d."),
+                params={"first": self.FIRST_YEAR, "last": self.this_year},
+                code="year_out_of_range",
+            )
+        return year
+
+
+class SourceProposalForm(forms.Form):
+    """One source: a link, a written description (“my own experience, 2019”), or both."""
+
+    url = forms.URLField(
+        label=_("Link"),
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        error_messages={"invalid": _("Enter a full web address, e.g. https://example.org/post.")},
+    )
+    description = forms.CharField(
+        label=_("Or describe it"),
+        required=False,
+        max_length=300,
+        strip=True,
+        help_text=_("e.g. “my own experience, 2019” or “a talk at a conference”."),
+        error_messages={"max_length": _("Keep it to at most %(limit_value)d characters.")},
+    )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if not self.errors and not cleaned.get("url") and not cleaned.get("description"):
+            raise forms.ValidationError(_("Give a link or a description."), code="source_required")
+        return cleaned
+
+
+class BaseSourceProposalFormSet(forms.BaseFormSet):
+    """Every row is optional and a row left empty is ignored, so emptying a source removes it;
+    at least one filled row is required (validate_min).
+
+    Sources shown again for editing are pre-filled extra rows, not “initial” ones, for that.
+    """
+
+    default_error_messages = {
+        "too_few_forms": _("Give at least one source: a link or a description."),
+        "too_many_forms": _("Give at most %(num)d sources."),
+    }
+
+    def initial_form_count(self) -> int:
+        return 0
+
+    def total_form_count(self) -> int:
+        if self.is_bound:
+            return super().total_form_count()
+        return min(max(len(self.initial or []), self.min_num) + self.extra, self.max_num)
+
+    def get_form_kwargs(self, index: int | None) -> dict:
+        return {**super().get_form_kwargs(index), "empty_permitted": True}
+
+    def sources(self) -> list[dict[str, str]]:
+        """The filled rows, for services.propose_case / resubmit_proposal."""
+        return [
+            {"url": form.cleaned_data["url"], "description": form.cleaned_data["description"]}
+            for form in self.forms
+            if form.has_changed() and form.cleaned_data
+        ]
+
+
+SourceProposalFormSet = forms.formset_factory(
+    SourceProposalForm,
+    formset=BaseSourceProposalFormSet,
+    extra=2,
+    min_num=1,
+    validate_min=True,
+    max_num=5,
+    validate_max=True,
+)

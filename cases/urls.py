@@ -6,7 +6,9 @@ app_name = "cases"
 
 urlpatterns = [
     path("", views.case_list, name="list"),
+    path("cases/new/", views.propose, name="propose"),
     path("cases/<slug:slug>/", views.case_detail, name="detail"),
+    path("cases/<slug:slug>/edit/", views.proposal_edit, name="proposal_edit"),
     path("cases/<slug:slug>/vote/", views.vote, name="vote"),
     path("cases/<slug:slug>/changed-mind/", views.changed_mind, name="changed_mind"),
     path("cases/<slug:slug>/comments/", views.comment_create, name="comment_create"),
@@ -15,4 +17,7 @@ urlpatterns = [
     path("comments/<int:comment_id>/delete/", views.comment_delete, name="comment_delete"),
     path("comments/<int:comment_id>/vote/", views.comment_rate, name="comment_rate"),
     path("comments/<int:comment_id>/flag/", views.flag_comment, name="comment_flag"),
+    path("moderation/", views.moderation_log, name="moderation_log"),
+    path("curate/users/<str:username>/suspend/", views.suspend_user, name="suspend_user"),
+    path("curate/users/<str:username>/unsuspend/", views.unsuspend_user, name="unsuspend_user"),
 ]

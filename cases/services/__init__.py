@@ -28,6 +28,12 @@ from cases.services.permissions import (
     suspension_message,
     within_own_edit_window,
 )
+from cases.services.proposals import (
+    MAX_PENDING_PROPOSALS,
+    propose_case,
+    resubmit_proposal,
+)
+from cases.services.suspensions import lift_suspension, suspend_user
 from cases.services.votes import (
     TALLY_FIELDS,
     TallyDrift,
@@ -40,6 +46,7 @@ from cases.services.votes import (
 
 __all__ = [
     "FLAGS_TO_HIDE",
+    "MAX_PENDING_PROPOSALS",
     "TALLY_FIELDS",
     "TallyDrift",
     "VoteOutcome",
@@ -62,11 +69,15 @@ __all__ = [
     "flag_comment",
     "hide_comment",
     "is_curator",
+    "lift_suspension",
     "mind_change_pending",
+    "propose_case",
     "rate_comment",
     "recount_votes",
     "resolve_flags",
     "restore_comment",
+    "resubmit_proposal",
+    "suspend_user",
     "suspension_message",
     "within_own_edit_window",
 ]

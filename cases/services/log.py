@@ -11,6 +11,7 @@ def log_moderation(
     case_id: int | None,
     comment: Comment | None = None,
     reason: str = "",
+    subject: User | None = None,
 ) -> ModerationLog:
     """One row per moderation act; call it inside the act's transaction."""
     return ModerationLog.objects.create(
@@ -20,4 +21,6 @@ def log_moderation(
         case_id=case_id,
         comment=comment,
         reason=reason,
+        subject=subject,
+        subject_name=subject.get_username() if subject is not None else "",
     )

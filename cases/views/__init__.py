@@ -9,6 +9,8 @@ from cases.views.comments import (
     comment_reply,
 )
 from cases.views.flags import flag_comment
+from cases.views.moderation import moderation_log, suspend_user, unsuspend_user
+from cases.views.proposals import proposal_edit, propose
 from cases.views.votes import changed_mind, vote
 
 __all__ = [
@@ -21,5 +23,10 @@ __all__ = [
     "comment_rate",
     "comment_reply",
     "flag_comment",
+    "moderation_log",
+    "proposal_edit",
+    "propose",
+    "suspend_user",
+    "unsuspend_user",
     "vote",
 ]
