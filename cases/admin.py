@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
 
 from cases import services
 from cases.forms import HideCommentForm
@@ -49,7 +50,9 @@ class SourceInline(admin.StackedInline):
 
 
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
+class CaseAdmin(SimpleHistoryAdmin):
+    """Cases with their sources; "History" shows who changed what and when."""
+
     list_display = [
         "title",
         "category",
@@ -64,6 +67,10 @@ class CaseAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = [
         "published_at",
+        "proposer",
+        "submitted_at",
+        "featured_at",
+        "closed_at",
         "votes_yes",
         "votes_no",
         "votes_depends",
@@ -74,7 +81,44 @@ class CaseAdmin(admin.ModelAdmin):
     actions = ["publish", "archive", "export_verdicts_csv"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "status", "category", "decision", "summary", "story"]}),
-        (_("Facts"), {"fields": ["decided_by", "outsourced_what", "provider", "year", "outcome"]}),
+        (
+            _("Facts"),
+            {
+                "fields": [
+                    "decided_by",
+                    "outsourced_what",
+                    "provider",
+                    "where",
+                    "year",
+                    "outcome",
+                    "search_terms",
+                ]
+            },
+        ),
+        (
+            _("Rule of thumb"),
+            {
+                "fields": [
+                    "frequency",
+                    "name_on_service",
+                    "customer_data_shared",
+                    "rare_expertise",
+                ]
+            },
+        ),
+        (
+            _("Proposal and curation"),
+            {
+                "fields": [
+                    "proposer",
+                    "submitted_at",
+                    "review_note",
+                    "featured_at",
+                    "closed_at",
+                    "closed_reason",
+                ]
+            },
+        ),
         (
             _("Record"),
             {

@@ -18,6 +18,31 @@ urlpatterns = [
     path("comments/<int:comment_id>/vote/", views.comment_rate, name="comment_rate"),
     path("comments/<int:comment_id>/flag/", views.flag_comment, name="comment_flag"),
     path("moderation/", views.moderation_log, name="moderation_log"),
+    path("curate/", views.review_queue, name="curate"),
+    path(
+        "curate/cases/<slug:slug>/publish/",
+        views.decide_proposal,
+        {"decision": "publish"},
+        name="publish_proposal",
+    ),
+    path(
+        "curate/cases/<slug:slug>/send-back/",
+        views.decide_proposal,
+        {"decision": "send_back"},
+        name="send_back_proposal",
+    ),
+    path(
+        "curate/cases/<slug:slug>/reject/",
+        views.decide_proposal,
+        {"decision": "reject"},
+        name="reject_proposal",
+    ),
+    path("curate/cases/<slug:slug>/factors/", views.record_factors, name="record_factors"),
+    path(
+        "curate/cases/<slug:slug>/<str:tool>/",
+        views.case_tool,
+        name="case_tool",
+    ),
     path("curate/users/<str:username>/suspend/", views.suspend_user, name="suspend_user"),
     path("curate/users/<str:username>/unsuspend/", views.unsuspend_user, name="unsuspend_user"),
 ]

@@ -176,6 +176,8 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "verdicts@localhost")
+# The site's public address, for links in emails (proposal decisions).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
 # Internationalisation: English first, German next.
 LANGUAGE_CODE = "en"

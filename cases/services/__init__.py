@@ -13,6 +13,17 @@ from cases.services.comments import (
     rate_comment,
     restore_comment,
 )
+from cases.services.curation import (
+    MAX_FEATURED,
+    close_case,
+    feature_case,
+    publish_proposal,
+    record_factors,
+    reject_proposal,
+    reopen_case,
+    send_back_proposal,
+    unfeature_case,
+)
 from cases.services.flags import FLAGS_TO_HIDE, check_can_flag, flag_comment, resolve_flags
 from cases.services.permissions import (
     can_delete_comment,
@@ -46,6 +57,7 @@ from cases.services.votes import (
 
 __all__ = [
     "FLAGS_TO_HIDE",
+    "MAX_FEATURED",
     "MAX_PENDING_PROPOSALS",
     "TALLY_FIELDS",
     "TallyDrift",
@@ -63,21 +75,29 @@ __all__ = [
     "check_can_participate",
     "check_comment_is_open",
     "check_not_suspended",
+    "close_case",
     "credit_mind_change",
     "delete_comment",
     "edit_comment",
+    "feature_case",
     "flag_comment",
     "hide_comment",
     "is_curator",
     "lift_suspension",
     "mind_change_pending",
     "propose_case",
+    "publish_proposal",
     "rate_comment",
+    "record_factors",
     "recount_votes",
+    "reject_proposal",
+    "reopen_case",
     "resolve_flags",
     "restore_comment",
     "resubmit_proposal",
+    "send_back_proposal",
     "suspend_user",
     "suspension_message",
+    "unfeature_case",
     "within_own_edit_window",
 ]

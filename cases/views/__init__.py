@@ -8,6 +8,7 @@ from cases.views.comments import (
     comment_rate,
     comment_reply,
 )
+from cases.views.curation import case_tool, decide_proposal, record_factors, review_queue
 from cases.views.flags import flag_comment
 from cases.views.moderation import moderation_log, suspend_user, unsuspend_user
 from cases.views.proposals import proposal_edit, propose
@@ -16,16 +17,20 @@ from cases.views.votes import changed_mind, vote
 __all__ = [
     "case_detail",
     "case_list",
+    "case_tool",
     "changed_mind",
     "comment_create",
     "comment_delete",
     "comment_edit",
     "comment_rate",
     "comment_reply",
+    "decide_proposal",
     "flag_comment",
     "moderation_log",
     "proposal_edit",
     "propose",
+    "record_factors",
+    "review_queue",
     "suspend_user",
     "unsuspend_user",
     "vote",

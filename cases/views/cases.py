@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 from django_htmx.middleware import HtmxDetails
 
+from cases import services
 from cases.forms import CaseFilterForm
 from cases.models import Case
 from cases.views.page import case_page_context
@@ -35,11 +36,22 @@ def case_list(request: HtmxHttpRequest) -> HttpResponse:
     cases = cases.sorted_by(sort)
 
     page = Paginator(cases, settings.CASES_PER_PAGE).get_page(request.GET.get("page"))
+    is_filtered = bool(query or category or sort != "new")
+    featured = []
+    if not is_filtered and page.number == 1:
+        featured = list(
+            Case.objects.published()
+            .filter(featured_at__isnull=False)
+            .with_tallies()
+            .select_related("category")
+            .order_by("-featured_at")[: services.MAX_FEATURED]
+        )
     context = {
+        "featured": featured,
         "form": form,
         "page": page,
         "categories": form.fields["category"].queryset,
-        "is_filtered": bool(query or category or sort != "new"),
+        "is_filtered": is_filtered,
         "sort": sort,
         "active_category": category,
     }
