@@ -18,6 +18,7 @@ urlpatterns = [
     path("comments/<int:comment_id>/vote/", views.comment_rate, name="comment_rate"),
     path("comments/<int:comment_id>/flag/", views.flag_comment, name="comment_flag"),
     path("moderation/", views.moderation_log, name="moderation_log"),
+    path("rule-of-thumb/", views.rule_of_thumb, name="rule_of_thumb"),
     path("curate/", views.review_queue, name="curate"),
     path(
         "curate/cases/<slug:slug>/publish/",

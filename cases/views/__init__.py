@@ -12,6 +12,7 @@ from cases.views.curation import case_tool, decide_proposal, record_factors, rev
 from cases.views.flags import flag_comment
 from cases.views.moderation import moderation_log, suspend_user, unsuspend_user
 from cases.views.proposals import proposal_edit, propose
+from cases.views.rule import rule_of_thumb
 from cases.views.votes import changed_mind, vote
 
 __all__ = [
@@ -31,6 +32,7 @@ __all__ = [
     "propose",
     "record_factors",
     "review_queue",
+    "rule_of_thumb",
     "suspend_user",
     "unsuspend_user",
     "vote",

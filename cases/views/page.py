@@ -14,6 +14,7 @@ from cases.charts import chart_for
 from cases.forms import CommentForm, VoteForm
 from cases.models import Case, Comment, CommentVote, Flag, Vote
 from cases.perspectives import verdict_by_perspective
+from cases.rule_of_thumb import agreement
 from cases.tallies import depends_conditions, vote_shift
 
 
@@ -70,6 +71,7 @@ def case_page_context(
         "mind_change_candidates": mind_change_candidates(comments, viewer),
         "shift": vote_shift(case),
         "perspective_verdicts": verdict_by_perspective(case),
+        "rule": agreement(case),
         "chart": chart_for(case),
         "conditions": depends_conditions(case),
         "is_curator": services.is_curator(request.user),

@@ -1,0 +1,130 @@
+import pytest
+from django.core.management import call_command
+
+from cases.models import Case
+from cases.rule_of_thumb import agreement, crowd_verdict, predict, predict_case, rule_vs_crowd
+from tests.factories import CaseFactory, UserFactory
+
+
+@pytest.mark.parametrize(
+    ("frequency", "name_on", "data_shared", "rare", "verdict"),
+    [
+        ("once", False, None, None, "yes"),  # a van for one move, no name on it
+        ("every_day", True, True, False, "no"),  # the firm's own customer care
+        ("every_day", False, None, True, "yes"),  # the central breakdown dispatch
+        ("now_and_then", True, None, None, "depends"),  # one point each way
+        ("once", False, True, None, "yes"),  # a one-off survey: two for, one against
+        ("", True, True, None, "no"),
+        ("every_day", None, None, None, None),  # one factor is too little to judge
+        ("", None, None, None, None),
+    ],
+)
+def test_predict(frequency, name_on, data_shared, rare, verdict):
+    prediction = predict(
+        frequency=frequency,
+        name_on_service=name_on,
+        customer_data_shared=data_shared,
+        rare_expertise=rare,
+    )
+    assert prediction.verdict == verdict
+
+
+def test_prediction_gives_its_reasons():
+    prediction = predict(
+        frequency="every_day", name_on_service=False, customer_data_shared=True, rare_expertise=True
+    )
+    assert [str(r) for r in prediction.reasons_for] == [
+        "the company's own name is not on the service",
+        "rare specialist know-how is needed",
+    ]
+    assert [str(r) for r in prediction.reasons_against] == [
+        "needed every day: nobody takes a taxi to work for 40 years",
+        "customers' data passes to a second firm",
+    ]
+    assert prediction.verdict == "depends"
+
+
+@pytest.mark.parametrize(
+    ("tallies", "crowd"),
+    [((0, 0, 0), None), ((3, 1, 0), "yes"), ((2, 2, 1), None), ((1, 2, 5), "depends")],
+)
+def test_crowd_verdict_is_the_clear_leader(tallies, crowd):
+    case = Case(votes_yes=tallies[0], votes_no=tallies[1], votes_depends=tallies[2])
+    assert crowd_verdict(case) == crowd
+
+
+def test_agreement_and_the_most_disagreeing_first(db):
+    agreeing = CaseFactory(frequency="once", name_on_service=False, votes_yes=5, votes_no=1)
+    mild = CaseFactory(frequency="once", name_on_service=False, votes_yes=4, votes_no=6)
+    strong = CaseFactory(frequency="once", name_on_service=False, votes_yes=1, votes_no=9)
+    unjudged = CaseFactory(votes_no=3)
+    assert agreement(agreeing).agrees is True
+    assert agreement(strong).disagreement == pytest.approx(0.9)
+    assert agreement(unjudged).agrees is None
+    summary = rule_vs_crowd([agreeing, mild, strong, unjudged])
+    assert (len(summary.judged), summary.agreeing) == (3, 1)
+    assert [a.case for a in summary.disagreements] == [strong, mild]
+
+
+def test_seed_cases_get_their_factors_from_the_posts(db):
+    call_command("seed_cases", stdout=None)
+    predictions = {case.slug: predict_case(case).verdict for case in Case.objects.all()}
+    assert predictions == {
+        # every day, under the employer's name: the rule says no, whatever the blogger thought
+        "developer-outsources-his-own-job": "no",
+        # campaigns and set-up now and then, rare know-how, but the company's own voice
+        "social-media-know-how-in-house-or-agency": "yes",
+        # once, no name on it, though the customer list goes to the call center
+        "call-center-customer-satisfaction-survey": "yes",
+        # every day, in the firm's name, with the customers' data
+        "permanent-customer-care-to-call-center": "no",
+        # the employer's name towards applicants, and their data with the agent
+        "recruiting-handed-to-an-agency": "no",
+        "corporation-splits-customer-care-across-contractors": "no",
+        # every day, but nobody's name on it and special know-how: the blogger's "yes"
+        "central-breakdown-dispatch-for-all-auto-clubs": "yes",
+    }
+
+
+def test_seeding_again_fills_factors_of_old_seed_cases_only_when_all_are_empty(db):
+    call_command("seed_cases", stdout=None)
+    Case.objects.filter(slug="developer-outsources-his-own-job").update(
+        frequency="", name_on_service=None, customer_data_shared=None, rare_expertise=None
+    )
+    Case.objects.filter(slug="recruiting-handed-to-an-agency").update(frequency="once")
+    call_command("seed_cases", stdout=None)
+    assert Case.objects.get(slug="developer-outsources-his-own-job").frequency == "every_day"
+    assert Case.objects.get(slug="recruiting-handed-to-an-agency").frequency == "once"
+
+
+def test_case_page_shows_the_rule_beside_the_crowd(client, db, vote):
+    judged = CaseFactory(frequency="every_day", name_on_service=True)
+    for voter in UserFactory.create_batch(2):
+        vote(voter, judged, "yes")
+    page = client.get(judged.get_absolute_url()).text
+    assert "By the rule of thumb: does not make sense." in page
+    assert "The rule and the crowd disagree." in page
+    unjudged = CaseFactory()
+    assert (
+        "Not judged against the rule of thumb yet." in client.get(unjudged.get_absolute_url()).text
+    )
+
+
+@pytest.mark.parametrize("size", [2, 20])
+def test_rule_page_counts_agreement_in_constant_queries(
+    client, db, django_assert_num_queries, size
+):
+    for index in range(size):
+        CaseFactory(
+            title=f"Judged {index}",
+            frequency="once",
+            name_on_service=False,
+            votes_yes=1 if index % 2 else 0,
+            votes_no=0 if index % 2 else 3,
+        )
+    CaseFactory(title="A draft", draft=True, frequency="once", name_on_service=False, votes_no=5)
+    with django_assert_num_queries(1):
+        page = client.get("/rule-of-thumb/").text
+    assert f"They agree on {size // 2} of {size} judged cases." in page
+    assert "Where they disagree most" in page and "Judged 0" in page
+    assert "A draft" not in page
