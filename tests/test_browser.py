@@ -251,3 +251,72 @@ def test_reader_replies_rates_and_credits_a_comment_for_a_changed_mind(
     assert Comment.objects.get(parent=older).body == "Costs fall, but who answers the phone?"
     assert Vote.objects.get(user__username="dana").first_choice == "yes"
     assert public_page_errors(page_errors) == []
+
+
+def log_in(page, base_url, username):
+    page.goto(f"{base_url}/accounts/login/")
+    page.locator("#id_login").fill(username)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("main").get_by_role("button", name="Sign In").click()
+    expect(page.get_by_role("link", name=username)).to_be_visible()
+
+
+def test_proposal_is_sent_back_resubmitted_published_and_logged(
+    live_server, page, page_errors, curator
+):
+    CategoryFactory(name="Customer service", slug="customer-service")
+    User.objects.create_user("olga", "olga@example.org", PASSWORD)
+    base = live_server.url
+
+    # A reader proposes a case.
+    log_in(page, base, "olga")
+    page.get_by_role("link", name="Propose a case").click()
+    form = page.locator("#proposal-form")
+    form.get_by_label("Title").fill("Our bakery's phone orders go to a call center")
+    form.get_by_label("Decision").fill("Phone orders → a regional call center")
+    form.get_by_label("Summary").fill("A bakery of six lets a call center take its orders.")
+    form.get_by_label("Story").fill("Customers now talk to people who never saw the bakery.")
+    form.get_by_label("Category").select_option(label="Customer service")
+    form.get_by_label("Year").fill("2019")
+    form.get_by_label("Where (country or region)").fill("Germany")
+    form.locator("#id_sources-0-description").fill("My own experience, 2019")
+    form.get_by_role("button", name="Send the proposal").click()
+    expect(page.locator("main")).to_contain_text("waiting for a curator")
+    proposal = Case.objects.get(proposer__username="olga")
+    assert proposal.status == "pending"
+
+    # A curator sends it back with a note, in a second browser context.
+    curator_page = page.context.browser.new_page(locale="en-US")
+    log_in(curator_page, base, curator.username)
+    curator_page.goto(f"{base}/curate/")
+    card = curator_page.locator(f"#proposal-{proposal.pk}")
+    expect(card).to_contain_text("Customers now talk to people who never saw the bakery.")
+    card.get_by_label("What should change?").fill("Please say what happened to the orders.")
+    card.get_by_role("button", name="Send back").click()
+    expect(curator_page.locator("main")).to_contain_text("is sent back")
+
+    # The proposer reads the note, edits and resubmits.
+    page.goto(f"{base}/users/olga/")
+    expect(page.locator("main")).to_contain_text("Please say what happened to the orders.")
+    page.get_by_role("link", name="Edit and resubmit").click()
+    page.locator("#proposal-form").get_by_label("Outcome").fill("Orders went missing twice.")
+    page.get_by_role("button", name="Send it again").click()
+    expect(page.locator("main")).to_contain_text("Pending")
+
+    # The curator publishes it; it is on the front page and the log shows the acts.
+    curator_page.goto(f"{base}/curate/")
+    curator_page.locator(f"#proposal-{proposal.pk}").get_by_role("button", name="Publish").click()
+    expect(curator_page.locator("main")).to_contain_text("is published")
+    page.goto(f"{base}/")
+    expect(page.get_by_role("link", name=proposal.title)).to_be_visible()
+    page.get_by_role("link", name="Moderation log").click()
+    log = page.locator("main")
+    expect(log).to_contain_text("Published a proposal")
+    expect(log).to_contain_text("Sent a proposal back")
+
+    proposal.refresh_from_db()
+    assert (proposal.status, proposal.outcome) == ("published", "Orders went missing twice.")
+    assert list(
+        ModerationLog.objects.filter(case=proposal).values_list("action", flat=True).order_by("pk")
+    ) == ["send_back", "publish"]
+    assert public_page_errors(page_errors) == []
