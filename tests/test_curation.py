@@ -238,3 +238,11 @@ def test_featured_cases_show_above_the_list(client, curator, django_assert_num_q
     assert "Featured by the curators" in page
     assert page.index("Pinned by a curator") < page.index("Featured by the curators") + 500
     assert "Featured by the curators" not in client.get("/?q=pinned").text
+
+
+def test_curators_see_a_cases_history_in_the_admin(curator_client, curator, case):
+    services.close_case(moderator=curator, case=case, reason="verdict final")
+    response = curator_client.get(reverse("admin:cases_case_history", args=[case.pk]))
+    assert response.status_code == 200
+    assert case.history.count() >= 1
+    assert "curator" in response.text
