@@ -1,206 +1,21 @@
-"""The curators' tools. Writes that matter (status, hiding) go through cases.services."""
-
-import csv
+"""Votes, comments, flags and the moderation log: read-only records with moderation actions."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.db.models import Count, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from simple_history.admin import SimpleHistoryAdmin
 
 from cases import services
+from cases.admin.base import ReadOnlyAdmin
 from cases.forms import HideCommentForm
-from cases.models import Case, Category, Comment, Flag, ModerationLog, Source, Vote
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Records the site writes itself: curators look, they do not edit."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-
-@admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "description"]
-    prepopulated_fields = {"slug": ["name"]}
-    search_fields = ["name"]
-
-
-class SourceInline(admin.StackedInline):
-    model = Source
-    extra = 1
-    # Django 6 will assume https for scheme-less links; say so now (no deprecation warning).
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-    fields = [("title", "language"), ("outlet", "author"), ("published", "url"), "position"]
-
-
-@admin.register(Case)
-class CaseAdmin(SimpleHistoryAdmin):
-    """Cases with their sources; "History" shows who changed what and when."""
-
-    list_display = [
-        "title",
-        "category",
-        "status",
-        "published_at",
-        "votes_yes",
-        "votes_no",
-        "votes_depends",
-    ]
-    list_filter = ["status", "category"]
-    search_fields = ["title", "decision", "summary"]
-    prepopulated_fields = {"slug": ["title"]}
-    readonly_fields = [
-        "published_at",
-        "proposer",
-        "submitted_at",
-        "featured_at",
-        "closed_at",
-        "votes_yes",
-        "votes_no",
-        "votes_depends",
-        "created_at",
-        "updated_at",
-    ]
-    inlines = [SourceInline]
-    actions = ["publish", "archive", "export_verdicts_csv"]
-    fieldsets = [
-        (None, {"fields": ["title", "slug", "status", "category", "decision", "summary", "story"]}),
-        (
-            _("Facts"),
-            {
-                "fields": [
-                    "decided_by",
-                    "outsourced_what",
-                    "provider",
-                    "where",
-                    "year",
-                    "outcome",
-                    "search_terms",
-                ]
-            },
-        ),
-        (
-            _("Rule of thumb"),
-            {
-                "fields": [
-                    "frequency",
-                    "name_on_service",
-                    "customer_data_shared",
-                    "rare_expertise",
-                ]
-            },
-        ),
-        (
-            _("Proposal and curation"),
-            {
-                "fields": [
-                    "proposer",
-                    "submitted_at",
-                    "review_note",
-                    "featured_at",
-                    "closed_at",
-                    "closed_reason",
-                ]
-            },
-        ),
-        (
-            _("Record"),
-            {
-                "fields": [
-                    "published_at",
-                    ("votes_yes", "votes_no", "votes_depends"),
-                    "created_at",
-                    "updated_at",
-                ]
-            },
-        ),
-    ]
-
-    def save_model(self, request: HttpRequest, obj: Case, form, change: bool) -> None:
-        # The status goes through the service, which dates the first publication and logs it.
-        new_status = obj.status
-        if change:
-            obj.status = Case.objects.values_list("status", flat=True).get(pk=obj.pk)
-        else:
-            obj.status = Case.Status.DRAFT
-        super().save_model(request, obj, form, change)
-        if new_status != obj.status:
-            services.change_case_status(moderator=request.user, case=obj, status=new_status)
-
-    @admin.action(description=_("Publish the selected cases"), permissions=["change"])
-    def publish(self, request: HttpRequest, queryset: QuerySet[Case]) -> None:
-        self._set_status(request, queryset, Case.Status.PUBLISHED)
-
-    @admin.action(description=_("Archive the selected cases"), permissions=["change"])
-    def archive(self, request: HttpRequest, queryset: QuerySet[Case]) -> None:
-        self._set_status(request, queryset, Case.Status.ARCHIVED)
-
-    def _set_status(self, request: HttpRequest, queryset: QuerySet[Case], status: str) -> None:
-        for case in queryset:
-            services.change_case_status(moderator=request.user, case=case, status=status)
-        self.message_user(
-            request,
-            ngettext(
-                "%(count)d case is now %(status)s.",
-                "%(count)d cases are now %(status)s.",
-                len(queryset),
-            )
-            % {"count": len(queryset), "status": Case.Status(status).label},
-            messages.SUCCESS,
-        )
-
-    @admin.action(description=_("Export verdicts as CSV"), permissions=["view"])
-    def export_verdicts_csv(self, request: HttpRequest, queryset: QuerySet[Case]) -> HttpResponse:
-        """For people who study the results: one row per case, read in one query."""
-        today = timezone.localdate().isoformat()
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="verdicts-{today}.csv"'
-        writer = csv.writer(response)
-        writer.writerow(
-            [
-                "slug",
-                "title",
-                "status",
-                "published",
-                "made_sense",
-                "did_not_make_sense",
-                "depends",
-                "total",
-                "visible_comments",
-            ]
-        )
-        for case in queryset.select_related(None).with_tallies():
-            writer.writerow(
-                [
-                    case.slug,
-                    # A title starting with = + - @ would be a formula in a spreadsheet.
-                    f"'{case.title}" if case.title[:1] in ("=", "+", "-", "@") else case.title,
-                    case.status,
-                    timezone.localdate(case.published_at).isoformat() if case.published_at else "",
-                    case.votes_yes,
-                    case.votes_no,
-                    case.votes_depends,
-                    case.vote_total,
-                    case.comment_count,
-                ]
-            )
-        return response
+from cases.models import Comment, Flag, ModerationLog, Vote
 
 
 @admin.register(Vote)

@@ -1,0 +1,20 @@
+"""The cases app's models, one module per feature."""
+
+from cases.models.cases import Case, Category, Source
+from cases.models.comments import Comment, CommentVote, Flag, MindChange
+from cases.models.moderation import ModerationLog
+from cases.models.votes import VOTE_BADGES, Vote, VoteEvent
+
+__all__ = [
+    "VOTE_BADGES",
+    "Case",
+    "Category",
+    "Comment",
+    "CommentVote",
+    "Flag",
+    "MindChange",
+    "ModerationLog",
+    "Source",
+    "Vote",
+    "VoteEvent",
+]

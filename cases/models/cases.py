@@ -1,0 +1,184 @@
+"""Cases, the categories they sit in, and their sources."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from cases.querysets import CaseQuerySet
+
+
+class Category(models.Model):
+    name = models.CharField(_("name"), max_length=80, unique=True)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Case(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PENDING = "pending", _("Pending review")
+        NEEDS_CHANGES = "needs_changes", _("Needs changes")
+        REJECTED = "rejected", _("Rejected")
+        PUBLISHED = "published", _("Published")
+        ARCHIVED = "archived", _("Archived")
+
+    class Frequency(models.TextChoices):
+        ONCE = "once", _("Once")
+        NOW_AND_THEN = "now_and_then", _("Now and then")
+        EVERY_DAY = "every_day", _("Every day")
+
+    title = models.CharField(_("title"), max_length=160)
+    slug = models.SlugField(_("slug"), max_length=160, unique=True)
+    decision = models.CharField(
+        _("decision"),
+        max_length=160,
+        help_text=_("One line, e.g. “Customer care → external call center”."),
+    )
+    summary = models.TextField(_("summary"), max_length=600)
+    story = models.TextField(_("story"), help_text=_("Markdown."))
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="cases", verbose_name=_("category")
+    )
+    decided_by = models.CharField(_("who decided"), max_length=200, blank=True)
+    outsourced_what = models.CharField(_("what was outsourced"), max_length=200, blank=True)
+    provider = models.CharField(_("to whom / where"), max_length=200, blank=True)
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    outcome = models.TextField(_("outcome"), blank=True)
+    search_terms = models.CharField(
+        _("extra search words"),
+        max_length=300,
+        blank=True,
+        help_text=_("Words people may search for that the text lacks, e.g. German terms."),
+    )
+
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT
+    )
+    published_at = models.DateTimeField(_("published"), null=True, blank=True, editable=False)
+
+    # Reader proposals: who proposed it, when it was (re)submitted, the curator's last word.
+    proposer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="proposals",
+        verbose_name=_("proposed by"),
+    )
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True, editable=False)
+    review_note = models.TextField(
+        _("curator's note"),
+        blank=True,
+        help_text=_("Why it was sent back or rejected; the proposer sees it."),
+    )
+    where = models.CharField(_("where (country or region)"), max_length=120, blank=True)
+
+    # Curation on the front page and closing the discussion.
+    featured_at = models.DateTimeField(_("featured"), null=True, blank=True, editable=False)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True, editable=False)
+    closed_reason = models.CharField(_("why closed"), max_length=300, blank=True)
+
+    # The rule of thumb's factors, recorded by curators (None: not judged yet).
+    frequency = models.CharField(
+        _("how often the work is needed"), max_length=16, choices=Frequency.choices, blank=True
+    )
+    name_on_service = models.BooleanField(
+        _("the company's own name is on the service"), null=True, blank=True
+    )
+    customer_data_shared = models.BooleanField(
+        _("customer data passes to the provider"), null=True, blank=True
+    )
+    rare_expertise = models.BooleanField(
+        _("rare specialist know-how is needed"), null=True, blank=True
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    # Tallies are server-owned: changed only by services.cast_vote inside its transaction,
+    # rebuilt by `manage.py recount_votes`.
+    votes_yes = models.PositiveIntegerField(default=0, editable=False)
+    votes_no = models.PositiveIntegerField(default=0, editable=False)
+    votes_depends = models.PositiveIntegerField(default=0, editable=False)
+
+    objects = CaseQuerySet.as_manager()
+    # Who changed what and when, for curators in the admin (tallies change too often to keep).
+    history = HistoricalRecords(excluded_fields=["votes_yes", "votes_no", "votes_depends"])
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="case_published_has_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    status__in=[
+                        "draft",
+                        "pending",
+                        "needs_changes",
+                        "rejected",
+                        "published",
+                        "archived",
+                    ]
+                ),
+                name="case_status_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "-published_at"], name="case_status_pub_idx")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("cases:detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    @property
+    def vote_total(self) -> int:
+        return self.votes_yes + self.votes_no + self.votes_depends
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
+
+    @property
+    def is_featured(self) -> bool:
+        return self.featured_at is not None
+
+
+class Source(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="sources")
+    title = models.CharField(_("title"), max_length=300)
+    outlet = models.CharField(_("outlet"), max_length=200, blank=True)
+    author = models.CharField(_("author"), max_length=200, blank=True)
+    published = models.DateField(_("date"), null=True, blank=True)
+    language = models.CharField(
+        _("language"), max_length=8, default="de", help_text=_("e.g. de, en")
+    )
+    url = models.URLField(_("link"), max_length=500, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+
+    def __str__(self) -> str:
+        return self.title

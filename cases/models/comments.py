@@ -1,0 +1,169 @@
+"""Comments, their ratings, the minds they changed, and readers' flags."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from cases.models.cases import Case
+from cases.models.votes import Vote
+from cases.querysets import CommentQuerySet
+
+
+class Comment(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="comments")
+    # SET_NULL keeps the thread when an account goes away.
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="comments",
+    )
+    # Replies nest three levels deep (depth 0, 1, 2); deeper replies attach to level 2.
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="replies"
+    )
+    depth = models.PositiveSmallIntegerField(default=0)
+    body = models.TextField(_("comment"), max_length=settings.COMMENT_MAX_LENGTH)
+    created_at = models.DateTimeField(_("posted"), auto_now_add=True)
+    edited_at = models.DateTimeField(_("edited"), null=True, blank=True)
+    # Soft delete: the row and its place in the thread stay, the text is no longer shown.
+    deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True)
+    # Server-owned counters, changed by services in the same transaction as their rows.
+    upvotes = models.PositiveIntegerField(_("convincing"), default=0)
+    downvotes = models.PositiveIntegerField(_("not convincing"), default=0)
+    minds_changed = models.PositiveIntegerField(_("minds changed"), default=0)
+    hidden_at = models.DateTimeField(_("hidden"), null=True, blank=True)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    hidden_reason = models.CharField(_("reason for hiding"), max_length=300, blank=True)
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        permissions = [("moderate_comment", _("Can hide and restore comments"))]
+        indexes = [models.Index(fields=["case", "created_at"], name="comment_case_created_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hidden_at__isnull=True) | ~Q(hidden_reason=""),
+                name="comment_hidden_has_reason",
+            ),
+            models.CheckConstraint(condition=Q(depth__lte=2), name="comment_depth_at_most_2"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} on {self.case_id}"
+
+    def get_absolute_url(self) -> str:
+        return f"{self.case.get_absolute_url()}#comment-{self.pk}"
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_at is not None
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    @property
+    def score(self) -> int:
+        return self.upvotes - self.downvotes
+
+
+class CommentVote(models.Model):
+    """A reader's rating of a comment: convincing (+1) or not (-1)."""
+
+    class Value(models.IntegerChoices):
+        UP = 1, _("Convincing")
+        DOWN = -1, _("Not convincing")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comment_votes"
+    )
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="ratings")
+    value = models.SmallIntegerField(choices=Value.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "comment"], name="comment_vote_one_per_user_and_comment"
+            ),
+            models.CheckConstraint(condition=Q(value__in=[1, -1]), name="comment_vote_value_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} rates #{self.comment_id}: {self.value:+d}"
+
+
+class MindChange(models.Model):
+    """A voter credits a comment with changing their vote; at most once per change."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mind_changes"
+    )
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="mind_changes")
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="mind_changes")
+    change_number = models.PositiveIntegerField()
+    from_choice = models.CharField(max_length=10, choices=Vote.Choice.choices)
+    to_choice = models.CharField(max_length=10, choices=Vote.Choice.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "case", "change_number"], name="mind_change_once_per_change"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.comment_id} changed a mind: {self.from_choice} → {self.to_choice}"
+
+
+class Flag(models.Model):
+    """A reader tells the curators about a comment; three people's flags hide it."""
+
+    class Reason(models.TextChoices):
+        SPAM = "spam", _("Spam")
+        OFF_TOPIC = "off_topic", _("Off-topic")
+        UNKIND = "unkind", _("Unkind")
+        MISLEADING = "misleading", _("Misleading")
+        OTHER = "other", _("Other")
+
+    class Resolution(models.TextChoices):
+        KEPT = "kept", _("Kept")
+        HIDDEN = "hidden", _("Hidden")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="flags"
+    )
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="flags")
+    reason = models.CharField(_("reason"), max_length=12, choices=Reason.choices)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    resolution = models.CharField(max_length=8, choices=Resolution.choices, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("flag")
+        verbose_name_plural = _("flags")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "comment"], name="flag_one_per_user_and_comment"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()} on #{self.comment_id}"

@@ -1,0 +1,82 @@
+"""Verdicts on cases and their history."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from cases.models.cases import Case
+from cases.querysets import VoteQuerySet
+
+
+class Vote(models.Model):
+    class Choice(models.TextChoices):
+        YES = "yes", _("Made sense")
+        NO = "no", _("Did not make sense")
+        DEPENDS = "depends", _("It depends")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="votes"
+    )
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="votes")
+    choice = models.CharField(_("choice"), max_length=10, choices=Choice.choices)
+    # The voter's first answer, kept so the case page can show how minds moved.
+    first_choice = models.CharField(
+        _("first choice"), max_length=10, choices=Choice.choices, default=""
+    )
+    # The answer before the latest change: what a credited comment moved the voter from.
+    previous_choice = models.CharField(max_length=10, choices=Choice.choices, blank=True)
+    condition = models.CharField(
+        _("it depends on"),
+        max_length=200,
+        blank=True,
+        help_text=_("For “It depends”: on what, in a few words."),
+    )
+    # How often the voter changed their answer, and which change already credited a comment.
+    change_count = models.PositiveIntegerField(default=0)
+    credited_change = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = VoteQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("vote")
+        verbose_name_plural = _("votes")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "case"], name="vote_one_per_user_and_case"),
+            models.CheckConstraint(
+                condition=Q(choice__in=["yes", "no", "depends"]), name="vote_choice_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(credited_change__lte=F("change_count")),
+                name="vote_credit_needs_a_change",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.case}: {self.choice}"
+
+
+# Short labels for the badge beside a comment ("made sense" / "did not" / "depends").
+VOTE_BADGES = {
+    Vote.Choice.YES: _("made sense"),
+    Vote.Choice.NO: _("did not"),
+    Vote.Choice.DEPENDS: _("depends"),
+}
+
+
+class VoteEvent(models.Model):
+    """Every vote cast or changed, in order: the history behind the verdict chart."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="vote_events")
+    choice = models.CharField(max_length=10, choices=Vote.Choice.choices)
+    previous_choice = models.CharField(max_length=10, choices=Vote.Choice.choices, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["case", "created_at"], name="vote_event_case_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.previous_choice or '∅'} → {self.choice} on {self.case_id}"
