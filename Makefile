@@ -5,7 +5,13 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format install migrate seed superuser check-deploy clean
+# `make run` serves like production (debug off, gunicorn, whitenoise, manifest static files)
+# but over plain HTTP on 127.0.0.1: DJANGO_LOCAL_HTTP=1 turns off only the HTTPS redirect,
+# secure-only cookies and HSTS, and is refused for any host but the local machine.
+RUN_ENV := DJANGO_LOCAL_HTTP=1 SITE_URL=http://127.0.0.1:$(PORT) \
+	DJANGO_EMAIL_BACKEND=django.core.mail.backends.console.EmailBackend
+
+.PHONY: run dev test lint format install migrate seed superuser check-deploy clean
 
 # XStatic-Bootstrap's sdist imports pkg_resources while building, which newer setuptools
 # dropped: build-constraints.txt pins the build-time setuptools (needs pip >= 25.3).
@@ -17,7 +23,24 @@ $(STAMP): pyproject.toml build-constraints.txt
 
 install: $(STAMP)
 
-run: $(STAMP)
+# The secret key is made once and kept (it signs sessions and password-reset links).
+.secret_key: | $(STAMP)
+	$(BIN)/python -m outsourcing.local secret-key
+
+# collectstatic only when a static file or the installed packages changed.
+staticfiles/staticfiles.json: $(STAMP) .secret_key $(shell find static -type f 2>/dev/null)
+	$(RUN_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+
+# Gunicorn in the foreground (Ctrl-C stops it); sizes in outsourcing/gunicorn.conf.py.
+run: $(STAMP) .secret_key staticfiles/staticfiles.json
+	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
+	$(RUN_ENV) $(BIN)/python manage.py seed_cases
+	DJANGO_DEBUG=1 $(BIN)/python manage.py ensure_dev_superuser
+	@echo "Serving on http://127.0.0.1:$(PORT)/  (admin: http://127.0.0.1:$(PORT)/admin/)"
+	$(RUN_ENV) PORT=$(PORT) exec $(BIN)/gunicorn -c outsourcing/gunicorn.conf.py outsourcing.wsgi
+
+# For developers: Django's runserver with debug and autoreload.
+dev: $(STAMP)
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DJANGO_DEBUG=1 $(BIN)/python manage.py seed_cases
 	DJANGO_DEBUG=1 $(BIN)/python manage.py ensure_dev_superuser

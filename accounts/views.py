@@ -11,6 +11,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.forms import PerspectiveForm
 from accounts.models import User
+from cases.services.perspectives import set_perspective
 
 
 @require_GET
@@ -66,8 +67,7 @@ def perspective_update(request: HttpRequest) -> HttpResponse:
             status=400,
         )
 
-    form.save(commit=False)
-    person.save(update_fields=["perspective"])
+    set_perspective(user=person, perspective=form.cleaned_data["perspective"])
     if person.perspective:
         message = _("Your perspective is now “%(label)s”.") % {
             "label": person.get_perspective_display()

@@ -1,7 +1,8 @@
 """How the share of "made sense" moved as votes came in: a small server-rendered SVG chart.
 
-No charting library and no JavaScript: the history is replayed from VoteEvent rows in Python
-and drawn as one <polyline> by templates/cases/_verdict_chart.html.
+No charting library and no JavaScript: the history comes from the stored chart points
+(VerdictPoint, written by each vote) and is drawn as one <polyline> by
+templates/cases/_verdict_chart.html.
 """
 
 from __future__ import annotations
@@ -9,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from cases.models import Case, Vote, VoteEvent
+from cases.figures import CHART_BUCKET
+from cases.models import Case, VerdictPoint
 
 # A chart appears once the case has this many votes (its current total).
 CHART_MIN_VOTES = 10
@@ -73,44 +75,36 @@ class VerdictChart:
 def made_sense_history(
     case: Case, *, max_points: int | None = CHART_MAX_POINTS
 ) -> list[ChartPoint]:
-    """The share of "made sense" after every vote cast or changed, oldest first, in one query.
+    """The share of "made sense" through the case's history, oldest first, in one query.
 
-    An event without a previous choice adds a vote; one with a previous choice moves a vote
-    from that answer to the new one. With `max_points`, long histories are downsampled.
+    Reads the stored chart points (VerdictPoint: the counts after every CHART_BUCKET-th vote
+    event, kept by each vote), never the events themselves. With `max_points`, only that
+    many evenly spaced buckets are read, the first and the latest always among them, so a
+    case with 18,000 events costs what one with 500 does.
     """
-    events = (
-        VoteEvent.objects.filter(case=case)
-        .order_by("created_at", "id")
-        .values_list("choice", "previous_choice", "created_at")
-    )
-    counts = dict.fromkeys(Vote.Choice.values, 0)
-    points = []
-    for step, (choice, previous, created_at) in enumerate(events, start=1):
-        if previous:
-            counts[previous] = max(0, counts[previous] - 1)
-        counts[choice] += 1
-        points.append(
-            ChartPoint(
-                step=step,
-                votes=sum(counts.values()),
-                yes=counts[Vote.Choice.YES],
-                created_at=created_at,
-            )
-        )
-    if max_points is not None:
-        points = downsample(points, max_points)
-    return points
+    buckets = (case.event_count + CHART_BUCKET - 1) // CHART_BUCKET
+    points = VerdictPoint.objects.filter(case=case).order_by("bucket")
+    if max_points is not None and buckets > max_points:
+        points = points.filter(bucket__in=sample_indexes(buckets, max_points))
+    return [
+        ChartPoint(step=events, votes=votes, yes=yes, created_at=at)
+        for events, votes, yes, at in points.values_list("events", "votes", "yes", "at")
+    ]
+
+
+def sample_indexes(length: int, count: int) -> list[int]:
+    """`count` indexes spread evenly over range(length), first and last included."""
+    if length <= count:
+        return list(range(length))
+    if count < 2:
+        return [length - 1] if count else []
+    last = length - 1
+    return sorted({round(i * last / (count - 1)) for i in range(count)})
 
 
 def downsample(points: list[ChartPoint], max_points: int) -> list[ChartPoint]:
     """At most `max_points` points, evenly spaced through the history, first and last kept."""
-    if len(points) <= max_points:
-        return points
-    if max_points < 2:
-        return points[-max_points:] if max_points else []
-    last = len(points) - 1
-    indexes = sorted({round(i * last / (max_points - 1)) for i in range(max_points)})
-    return [points[i] for i in indexes]
+    return [points[i] for i in sample_indexes(len(points), max_points)]
 
 
 def svg_polyline(points: list[ChartPoint], width: float, height: float) -> str:

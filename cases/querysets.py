@@ -1,22 +1,20 @@
-"""Chainable reads: `Case.objects.published().with_tallies().sorted_by("top")`."""
+"""Chainable reads: `Case.objects.published().sorted_by("top")`."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from django.db import models
-from django.db.models import Count, F, OuterRef, Subquery, Value
-from django.db.models.functions import Cast, Coalesce, Greatest, NullIf
+from django.db.models import F, OuterRef, Subquery
 
+from cases.figures import DIVIDED_MIN_VOTES
 from cases.search import search_cases
 
 if TYPE_CHECKING:
     from accounts.models import User
 
 TOTAL_VOTES = F("votes_yes") + F("votes_no") + F("votes_depends")
-# `most_divided` lists only cases with at least this many votes: with fewer, an even split
-# (1/1/0, 2/2/0) says little.
-DIVIDED_MIN_VOTES = 5
+__all__ = ["DIVIDED_MIN_VOTES", "TOTAL_VOTES", "CaseQuerySet", "CommentQuerySet", "VoteQuerySet"]
 
 
 class CaseQuerySet(models.QuerySet):
@@ -29,19 +27,6 @@ class CaseQuerySet(models.QuerySet):
             return self
         return self.published()
 
-    def with_tallies(self) -> CaseQuerySet:
-        from cases.models import Comment
-
-        visible_comments = (
-            Comment.objects.filter(case=OuterRef("pk"))
-            .visible()
-            .order_by()
-            .values("case")
-            .annotate(n=Count("pk"))
-            .values("n")
-        )
-        return self.annotate(comment_count=Coalesce(Subquery(visible_comments), Value(0)))
-
     def search(self, query: str) -> CaseQuerySet:
         """Cases matching `query`, each annotated with `search_headline` (its summary as safe
         HTML, query words in <mark>). PostgreSQL: full-text search, also annotated with
@@ -50,13 +35,15 @@ class CaseQuerySet(models.QuerySet):
         return search_cases(self, query)
 
     def sorted_by(self, sort: str) -> CaseQuerySet:
-        """Order for the list page; `sort` is validated by CaseFilterForm.
+        """Order for the list page; `sort` is validated by CaseFilterForm. Every order reads
+        stored columns that an index of Case.Meta covers (cases/figures.py defines them).
 
         - `new`: newest published first.
         - `top`: most votes (yes + no + depends) first, then newest.
-        - `discussed`: most visible comments first, then newest (needs with_tallies()).
+        - `discussed`: most readable comments (`comment_count`) first, then newest.
         - `divided`: see most_divided(); drops cases with fewer than DIVIDED_MIN_VOTES votes.
-        - `split`: perspectives disagree most; see cases.perspectives.most_split().
+        - `split`: see most_split(); drops cases with fewer than two perspectives of
+          MIN_VOTES_PER_PERSPECTIVE votes.
         - `relevance`: best search match first (`search_rank`, PostgreSQL only); without a
           rank, i.e. on SQLite or without a query, newest first.
         """
@@ -67,9 +54,7 @@ class CaseQuerySet(models.QuerySet):
         if sort == "divided":
             return self.most_divided()
         if sort == "split":
-            from cases.perspectives import most_split  # it builds on this module
-
-            return most_split(self)
+            return self.most_split()
         if sort == "relevance" and "search_rank" in self.query.annotations:
             return self.order_by("-search_rank", "-published_at", "-id")
         return self.order_by("-published_at", "-id")
@@ -77,22 +62,21 @@ class CaseQuerySet(models.QuerySet):
     def most_divided(self) -> CaseQuerySet:
         """Cases with at least DIVIDED_MIN_VOTES votes, the most evenly split first.
 
-        The measure, annotated as `largest_share`, is the share of the largest answer:
-        max(yes, no, depends) / (yes + no + depends). It lies between 1/3 (a perfect
-        three-way split) and 1.0 (unanimity); ascending order puts the closest to 1/3 first.
-        Equal shares go to the case with more votes, which says more; then the newest.
-        E.g. 2/2/1 (share 0.4) comes before 4/1/1 (0.67); 4/4/2 (0.4, 10 votes) before 2/2/1;
-        2/2/0 (4 votes) is not listed.
+        The measure is the stored `largest_share` (cases.figures.largest_share): between 1/3
+        (a perfect three-way split) and 1.0 (unanimity), NULL below DIVIDED_MIN_VOTES votes;
+        ascending order puts the closest to 1/3 first. Equal shares go to the case with more
+        votes, which says more; then the newest. E.g. 2/2/1 (0.4) before 4/1/1 (0.67); 4/4/2
+        (0.4, 10 votes) before 2/2/1; 2/2/0 (4 votes) is not listed.
         """
-        largest = Greatest("votes_yes", "votes_no", "votes_depends")
-        return (
-            self.alias(total_votes=TOTAL_VOTES)
-            .filter(total_votes__gte=DIVIDED_MIN_VOTES)
-            .annotate(
-                largest_share=Cast(largest, models.FloatField())
-                / NullIf(Cast(TOTAL_VOTES, models.FloatField()), 0.0)
-            )
-            .order_by("largest_share", TOTAL_VOTES.desc(), "-published_at", "-id")
+        return self.filter(largest_share__isnull=False).order_by(
+            "largest_share", TOTAL_VOTES.desc(), "-published_at", "-id"
+        )
+
+    def most_split(self) -> CaseQuerySet:
+        """Cases where the perspectives disagree most first (the stored `perspective_split`,
+        see cases.figures.perspective_split); ties go to the case with more votes."""
+        return self.filter(perspective_split__isnull=False).order_by(
+            "-perspective_split", TOTAL_VOTES.desc(), "-published_at", "-id"
         )
 
 

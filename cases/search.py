@@ -1,10 +1,11 @@
 """Case search, used by `CaseQuerySet.search(query)`.
 
-PostgreSQL: full-text search. A weighted tsvector (title A; decision and the curators' extra
-search words B; summary and story C) is matched against `websearch_to_tsquery`, so people can
-type `"call center" -agency` or `china or india`, and any input at all is accepted. Matches
-are annotated with `search_rank` (ts_rank) and ordered by it, best first. The GIN index of
-migration 0004 covers exactly `search_vector()`.
+PostgreSQL: full-text search. The weighted tsvector `Case.search_document` (title A; decision
+and the curators' extra search words B; summary and story C) is stored, kept current by a
+trigger on every write (migration 0007) and covered by a GIN index; it is matched against
+`websearch_to_tsquery`, so people can type `"call center" -agency` or `china or india`, and
+any input at all is accepted. Only the matches are ranked (`search_rank`, ts_rank over the
+stored vector: no to_tsvector per row per query) and ordered by it, best first.
 
 SQLite (development and the default test run): every word of the query must occur, case-
 insensitively (ASCII case-folding, like LIKE), in the title, decision, summary, story or the
@@ -23,13 +24,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from django.contrib.postgres.search import (
-    CombinedSearchVector,
-    SearchHeadline,
-    SearchQuery,
-    SearchRank,
-    SearchVector,
-)
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connections
 from django.db.backends.signals import connection_created
 from django.db.models import ExpressionWrapper, F, Func, Q, TextField, Value
@@ -63,20 +58,6 @@ def search_cases(queryset: CaseQuerySet, query: str) -> CaseQuerySet:
     return _fallback_search(queryset, query)
 
 
-def search_vector() -> CombinedSearchVector:
-    """The weighted document: title A, decision and search_terms B, summary and story C.
-
-    Migration 0004 indexes the SQL this compiles to (without the table prefix); PostgreSQL
-    uses that GIN index only while the two expressions are identical, so change them together
-    (tests/test_search.py checks the plan).
-    """
-    return (
-        SearchVector("title", weight="A", config=SEARCH_CONFIG)
-        + SearchVector("decision", "search_terms", weight="B", config=SEARCH_CONFIG)
-        + SearchVector("summary", "story", weight="C", config=SEARCH_CONFIG)
-    )
-
-
 class HighlightedHtmlField(TextField):
     """Output field of `search_headline`: the database returns it already safe, see below."""
 
@@ -100,8 +81,7 @@ def _postgresql_search(queryset: CaseQuerySet, query: str) -> CaseQuerySet:
         highlight_all=True,  # the whole summary (at most 600 characters), not a fragment
     )
     return (
-        queryset.alias(search_document=search_vector())
-        .filter(search_document=search_query)
+        queryset.filter(search_document=search_query)
         .annotate(
             search_rank=SearchRank(F("search_document"), search_query),
             search_headline=ExpressionWrapper(headline, output_field=HighlightedHtmlField()),

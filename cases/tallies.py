@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Q
-
 from cases.models import Case, Vote
 
 
@@ -57,26 +55,24 @@ class VoteShift:
 
 
 def vote_shift(case: Case) -> VoteShift:
-    moved = ~Q(choice=F("first_choice"))
-    counts = Vote.objects.filter(case=case).aggregate(
-        total=Count("pk"),
-        moved=Count("pk", filter=moved),
-        conditions=Count("pk", filter=Q(choice=Vote.Choice.DEPENDS) & ~Q(condition="")),
-        **{f"to_{c.value}": Count("pk", filter=moved & Q(choice=c.value)) for c in Vote.Choice},
-    )
+    """From the case's stored figures (moved_*, conditions_named): no query."""
+    moved = {
+        Vote.Choice.YES: case.moved_yes,
+        Vote.Choice.NO: case.moved_no,
+        Vote.Choice.DEPENDS: case.moved_depends,
+    }
     toward = sorted(
-        (
-            (choice.value, str(choice.label), counts[f"to_{choice.value}"])
-            for choice in Vote.Choice
-            if counts[f"to_{choice.value}"]
-        ),
+        ((choice.value, str(choice.label), n) for choice, n in moved.items() if n),
         key=lambda item: -item[2],
     )
-    return VoteShift(counts["total"], counts["moved"], toward, counts["conditions"])
+    return VoteShift(case.vote_total, sum(moved.values()), toward, case.conditions_named)
 
 
 def depends_conditions(case: Case, limit: int = 20) -> list[Vote]:
-    """What "It depends" voters said it depends on, newest first."""
+    """What "It depends" voters said it depends on, newest first (an indexed read, and none
+    at all while nobody has named a condition)."""
+    if not case.conditions_named:
+        return []
     return list(
         Vote.objects.filter(case=case, choice=Vote.Choice.DEPENDS)
         .exclude(condition="")

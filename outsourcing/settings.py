@@ -9,17 +9,11 @@ from pathlib import Path
 
 import dj_database_url
 import xstatic.pkg.bootstrap
-from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from outsourcing.local import SECRET_KEY_FILE, env_bool, local_http, secret_key_from
+
 BASE_DIR = Path(__file__).resolve().parent.parent
-
-
-def env_bool(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
 def env_list(name: str, default: str = "") -> list[str]:
@@ -31,17 +25,13 @@ TESTING = sys.argv[1:2] == ["test"] or "pytest" in sys.modules
 
 DEBUG = env_bool("DJANGO_DEBUG", default=False)
 
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
-if not SECRET_KEY:
-    if DEBUG or TESTING:
-        SECRET_KEY = "django-insecure-local-development-key-never-use-in-production"
-    else:
-        raise ImproperlyConfigured(
-            "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off. "
-            "For local development, run with DJANGO_DEBUG=1 (make run does)."
-        )
+# DJANGO_SECRET_KEY, else the git-ignored file `.secret_key` that `make run` creates once;
+# without either, debug and tests use a throwaway key and production refuses to start.
+SECRET_KEY = secret_key_from(os.environ, SECRET_KEY_FILE, allow_insecure=DEBUG or TESTING)
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
+# `make run`: production settings over plain HTTP on 127.0.0.1 (refused for other hosts).
+LOCAL_HTTP = local_http(os.environ, ALLOWED_HOSTS)
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
@@ -66,7 +56,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Whitenoise answers static files itself (with their precompressed .gz/.br variants), so
+    # they never reach GZip below it.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Above everything that changes or reads the response body; pads against BREACH.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -100,15 +94,19 @@ TEMPLATES = [
 WSGI_APPLICATION = "outsourcing.wsgi.application"
 ASGI_APPLICATION = "outsourcing.asgi.application"
 
-# Database: SQLite file by default, PostgreSQL via DATABASE_URL.
+# Database: SQLite file by default, PostgreSQL via DATABASE_URL. Connections stay open between
+# requests (one per worker thread), checked before reuse.
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "60")),
         conn_health_checks=True,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+_sqlite = DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+DATABASES["default"]["CONN_MAX_AGE"] = int(
+    os.environ.get("DJANGO_CONN_MAX_AGE", "600" if _sqlite else "60")
+)
+if _sqlite:
     # IMMEDIATE takes the write lock at BEGIN, so concurrent voters queue for up to 20 s
     # instead of failing with "database is locked" when a reader upgrades to a writer.
     DATABASES["default"]["OPTIONS"] = {
@@ -119,7 +117,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not the in-memory default, so tests see real locking between threads; one per
     # process, so that two test runs in one checkout do not delete each other's database.
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / f".test-db-{os.getpid()}.sqlite3")}
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -209,8 +206,16 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
-# Production hardening: on whenever debug is off.
-if not DEBUG:
+# Production hardening: on whenever debug is off. DJANGO_LOCAL_HTTP=1 (make run, loopback only)
+# turns off just what plain HTTP cannot do: the HTTPS redirect, secure-only cookies and HSTS.
+if not DEBUG and LOCAL_HTTP:
+    SECURE_SSL_REDIRECT = False
+    SESSION_COOKIE_SECURE = False
+    CSRF_COOKIE_SECURE = False
+    SECURE_HSTS_SECONDS = 0
+    SECURE_CONTENT_TYPE_NOSNIFF = True
+    SECURE_REFERRER_POLICY = "same-origin"
+elif not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=not TESTING)
     SESSION_COOKIE_SECURE = not TESTING

@@ -2,6 +2,7 @@
 
 from cases.models.cases import Case, Category, Source
 from cases.models.comments import Comment, CommentVote, Flag, MindChange
+from cases.models.figures import PerspectiveTally, VerdictPoint
 from cases.models.moderation import ModerationLog
 from cases.models.votes import VOTE_BADGES, Vote, VoteEvent
 
@@ -14,7 +15,9 @@ __all__ = [
     "Flag",
     "MindChange",
     "ModerationLog",
+    "PerspectiveTally",
     "Source",
+    "VerdictPoint",
     "Vote",
     "VoteEvent",
 ]

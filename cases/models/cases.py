@@ -1,13 +1,33 @@
 """Cases, the categories they sit in, and their sources."""
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from cases.querysets import CaseQuerySet
+from cases.querysets import TOTAL_VOTES, CaseQuerySet
+
+# Fields the site computes; never edited, never in the case's history.
+DERIVED_FIELDS = [
+    "votes_yes",
+    "votes_no",
+    "votes_depends",
+    "comment_count",
+    "event_count",
+    "moved_yes",
+    "moved_no",
+    "moved_depends",
+    "conditions_named",
+    "largest_share",
+    "perspective_split",
+    "rule_agrees",
+    "rule_disagreement",
+    "story_html",
+    "search_document",
+]
 
 
 class Category(models.Model):
@@ -111,9 +131,33 @@ class Case(models.Model):
     votes_no = models.PositiveIntegerField(default=0, editable=False)
     votes_depends = models.PositiveIntegerField(default=0, editable=False)
 
+    # Stored figures, kept current where votes, comments and perspectives change (see
+    # cases/figures.py and cases/services/figures.py) and rebuilt by `manage.py recount_votes`.
+    # Lists sort on them through indexes; no page aggregates votes or comments per request.
+    comment_count = models.PositiveIntegerField(default=0, editable=False)  # readable ones
+    # Every vote cast or changed, counted: the verdict chart's x-axis (one VoteEvent each).
+    event_count = models.PositiveIntegerField(default=0, editable=False)
+    # Voters whose current answer differs from their first, by current answer.
+    moved_yes = models.PositiveIntegerField(default=0, editable=False)
+    moved_no = models.PositiveIntegerField(default=0, editable=False)
+    moved_depends = models.PositiveIntegerField(default=0, editable=False)
+    conditions_named = models.PositiveIntegerField(default=0, editable=False)
+    # `divided`: the largest answer's share of the votes; NULL below DIVIDED_MIN_VOTES votes.
+    largest_share = models.FloatField(null=True, editable=False)
+    # `split`: how far the perspectives' "made sense" shares lie apart; see perspectives.py.
+    perspective_split = models.FloatField(null=True, editable=False)
+    # The rule of thumb beside the crowd (rule_of_thumb.agreement): NULL unless both judge.
+    rule_agrees = models.BooleanField(null=True, editable=False)
+    rule_disagreement = models.FloatField(null=True, editable=False)
+    # The story as sanitised HTML, rendered when the story is written (cases/markdown.py).
+    story_html = models.TextField(blank=True, editable=False)
+    # PostgreSQL: the weighted full-text document, kept current by a trigger (migration 0006);
+    # always NULL on SQLite, which searches with LIKE.
+    search_document = SearchVectorField(null=True, editable=False)
+
     objects = CaseQuerySet.as_manager()
-    # Who changed what and when, for curators in the admin (tallies change too often to keep).
-    history = HistoricalRecords(excluded_fields=["votes_yes", "votes_no", "votes_depends"])
+    # Who changed what and when, for curators in the admin (figures change too often to keep).
+    history = HistoricalRecords(excluded_fields=DERIVED_FIELDS)
 
     class Meta:
         ordering = ["-published_at", "-id"]
@@ -138,7 +182,29 @@ class Case(models.Model):
                 name="case_status_valid",
             ),
         ]
-        indexes = [models.Index(fields=["status", "-published_at"], name="case_status_pub_idx")]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="case_status_pub_idx"),
+            # One index per list sort, each led by the status every list filters on.
+            models.Index(
+                F("status"),
+                TOTAL_VOTES.desc(),
+                F("published_at").desc(),
+                name="case_top_idx",
+            ),
+            models.Index(
+                fields=["status", "-comment_count", "-published_at"], name="case_discussed_idx"
+            ),
+            models.Index(fields=["status", "largest_share"], name="case_divided_idx"),
+            models.Index(fields=["status", "-perspective_split"], name="case_split_idx"),
+            models.Index(
+                fields=["status", "rule_agrees", "-rule_disagreement"], name="case_rule_idx"
+            ),
+            models.Index(
+                fields=["-featured_at"],
+                name="case_featured_idx",
+                condition=Q(featured_at__isnull=False),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -153,6 +219,10 @@ class Case(models.Model):
     @property
     def vote_total(self) -> int:
         return self.votes_yes + self.votes_no + self.votes_depends
+
+    @property
+    def votes_moved(self) -> int:
+        return self.moved_yes + self.moved_no + self.moved_depends
 
     @property
     def is_closed(self) -> bool:

@@ -24,7 +24,14 @@ class Comment(models.Model):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="replies"
     )
     depth = models.PositiveSmallIntegerField(default=0)
+    # The top-level comment of the thread (NULL on a top-level comment itself): a page of
+    # threads loads its replies with one indexed `root_id IN (…)`.
+    root = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     body = models.TextField(_("comment"), max_length=settings.COMMENT_MAX_LENGTH)
+    # The body as sanitised HTML, rendered when it is written or edited (cases/markdown.py).
+    body_html = models.TextField(blank=True, editable=False)
     created_at = models.DateTimeField(_("posted"), auto_now_add=True)
     edited_at = models.DateTimeField(_("edited"), null=True, blank=True)
     # Soft delete: the row and its place in the thread stay, the text is no longer shown.
@@ -33,6 +40,9 @@ class Comment(models.Model):
     upvotes = models.PositiveIntegerField(_("convincing"), default=0)
     downvotes = models.PositiveIntegerField(_("not convincing"), default=0)
     minds_changed = models.PositiveIntegerField(_("minds changed"), default=0)
+    # Wilson lower bound of the "convincing" share (threads.wilson_lower_bound), stored with
+    # the ratings so that "best" is an ORDER BY on an indexed column.
+    wilson = models.FloatField(default=0.0, editable=False)
     hidden_at = models.DateTimeField(_("hidden"), null=True, blank=True)
     hidden_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -50,7 +60,19 @@ class Comment(models.Model):
         verbose_name = _("comment")
         verbose_name_plural = _("comments")
         permissions = [("moderate_comment", _("Can hide and restore comments"))]
-        indexes = [models.Index(fields=["case", "created_at"], name="comment_case_created_idx")]
+        indexes = [
+            models.Index(fields=["case", "created_at"], name="comment_case_created_idx"),
+            models.Index(
+                fields=["case", "-wilson", "created_at"],
+                name="comment_root_best_idx",
+                condition=Q(parent__isnull=True),
+            ),
+            models.Index(
+                fields=["case", "-minds_changed"],
+                name="comment_minds_idx",
+                condition=Q(minds_changed__gt=0),
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(hidden_at__isnull=True) | ~Q(hidden_reason=""),
@@ -72,6 +94,11 @@ class Comment(models.Model):
     @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
+
+    @property
+    def is_readable(self) -> bool:
+        """Shown to everyone: neither hidden by moderation nor deleted by its author."""
+        return self.hidden_at is None and self.deleted_at is None
 
     @property
     def score(self) -> int:

@@ -52,6 +52,10 @@ class ModerationLog(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("moderation log entry")
         verbose_name_plural = _("moderation log")
+        indexes = [
+            models.Index(fields=["-created_at", "-id"], name="modlog_created_idx"),
+            models.Index(fields=["action", "-created_at", "-id"], name="modlog_action_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.moderator_name}: {self.get_action_display()}"

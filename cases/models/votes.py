@@ -53,6 +53,14 @@ class Vote(models.Model):
                 name="vote_credit_needs_a_change",
             ),
         ]
+        indexes = [
+            # "It depends" conditions on the case page, newest first.
+            models.Index(
+                fields=["case", "-updated_at"],
+                name="vote_condition_idx",
+                condition=Q(choice="depends") & ~Q(condition=""),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} → {self.case}: {self.choice}"

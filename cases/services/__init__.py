@@ -24,6 +24,7 @@ from cases.services.curation import (
     send_back_proposal,
     unfeature_case,
 )
+from cases.services.figures import TALLY_FIELDS
 from cases.services.flags import FLAGS_TO_HIDE, check_can_flag, flag_comment, resolve_flags
 from cases.services.permissions import (
     can_delete_comment,
@@ -39,20 +40,19 @@ from cases.services.permissions import (
     suspension_message,
     within_own_edit_window,
 )
+from cases.services.perspectives import set_perspective
 from cases.services.proposals import (
     MAX_PENDING_PROPOSALS,
     propose_case,
     resubmit_proposal,
 )
+from cases.services.recount import Drift, recount_votes
 from cases.services.suspensions import lift_suspension, suspend_user
 from cases.services.votes import (
-    TALLY_FIELDS,
-    TallyDrift,
     VoteOutcome,
     cast_vote,
     credit_mind_change,
     mind_change_pending,
-    recount_votes,
 )
 
 __all__ = [
@@ -60,7 +60,7 @@ __all__ = [
     "MAX_FEATURED",
     "MAX_PENDING_PROPOSALS",
     "TALLY_FIELDS",
-    "TallyDrift",
+    "Drift",
     "VoteOutcome",
     "add_comment",
     "can_delete_comment",
@@ -96,6 +96,7 @@ __all__ = [
     "restore_comment",
     "resubmit_proposal",
     "send_back_proposal",
+    "set_perspective",
     "suspend_user",
     "suspension_message",
     "unfeature_case",

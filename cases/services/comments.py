@@ -10,7 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from cases.markdown import render_markdown
 from cases.models import Case, Comment, CommentVote, ModerationLog
+from cases.services.figures import comment_readability_changed
 from cases.services.log import log_moderation
 from cases.services.permissions import (
     check_can_delete_comment,
@@ -20,6 +22,7 @@ from cases.services.permissions import (
     check_comment_is_open,
     within_own_edit_window,
 )
+from cases.threads import wilson_lower_bound
 
 MAX_DEPTH = 2  # three levels: 0, 1, 2
 
@@ -48,7 +51,17 @@ def add_comment(*, author: User, case: Case, body: str, parent: Comment | None =
         parent = Comment.objects.select_for_update().get(pk=parent.pk)
         check_comment_is_open(parent)
         depth = min(parent.depth + 1, MAX_DEPTH)
-    return Comment.objects.create(case=locked, author=author, body=body, parent=parent, depth=depth)
+    comment = Comment.objects.create(
+        case=locked,
+        author=author,
+        body=body,
+        body_html=render_markdown(body),
+        parent=parent,
+        root_id=(parent.root_id or parent.pk) if parent is not None else None,
+        depth=depth,
+    )
+    Case.objects.filter(pk=locked.pk).update(comment_count=F("comment_count") + 1)
+    return comment
 
 
 @transaction.atomic
@@ -63,8 +76,9 @@ def edit_comment(*, editor: User, comment: Comment, body: str, reason: str = "")
     if body == locked.body:
         return locked
     locked.body = body
+    locked.body_html = render_markdown(body)
     locked.edited_at = timezone.now()
-    locked.save(update_fields=["body", "edited_at"])
+    locked.save(update_fields=["body", "body_html", "edited_at"])
     if by_curator:
         log_moderation(
             editor,
@@ -84,8 +98,12 @@ def delete_comment(*, actor: User, comment: Comment, reason: str = "") -> Commen
     by_curator = locked.author_id != actor.pk
     if by_curator and not reason.strip():
         raise ValidationError(_("Say why you delete someone else's comment."))
-    locked.deleted_at = timezone.now()
+    was_readable = locked.is_readable
+    locked.deleted_at = locked.deleted_at or timezone.now()
     locked.save(update_fields=["deleted_at"])
+    comment_readability_changed(
+        case_id=locked.case_id, was_readable=was_readable, is_readable=False
+    )
     if by_curator:
         log_moderation(
             actor,
@@ -111,13 +129,13 @@ def rate_comment(*, user: User, comment: Comment, value: int | None) -> int | No
     old_value = existing.value if existing else None
     if old_value == value:
         return value
-    counters = {}
+    counters: dict[str, int] = {}
     if old_value is not None:
         field = "upvotes" if old_value == CommentVote.Value.UP else "downvotes"
-        counters[field] = F(field) - 1
+        counters[field] = -1
     if value is not None:
         field = "upvotes" if value == CommentVote.Value.UP else "downvotes"
-        counters[field] = F(field) + 1
+        counters[field] = 1
     if existing is None:
         CommentVote.objects.create(user=user, comment=locked, value=value)
     elif value is None:
@@ -125,8 +143,14 @@ def rate_comment(*, user: User, comment: Comment, value: int | None) -> int | No
     else:
         existing.value = value
         existing.save(update_fields=["value"])
-    Comment.objects.filter(pk=locked.pk).update(**counters)
-    comment.refresh_from_db(fields=["upvotes", "downvotes"])
+    # The comment's lock makes the new counts certain, and so the score that follows them.
+    up = locked.upvotes + counters.get("upvotes", 0)
+    down = locked.downvotes + counters.get("downvotes", 0)
+    Comment.objects.filter(pk=locked.pk).update(
+        **{field: F(field) + amount for field, amount in counters.items()},
+        wilson=wilson_lower_bound(up, down),
+    )
+    comment.upvotes, comment.downvotes, comment.wilson = up, down, wilson_lower_bound(up, down)
     return value
 
 
@@ -140,10 +164,14 @@ def hide_comment(*, moderator: User, comment: Comment, reason: str) -> Comment:
     locked = Comment.objects.select_for_update().get(pk=comment.pk)
     if locked.is_hidden and locked.hidden_by_id is not None:
         return locked
+    was_readable = locked.is_readable
     locked.hidden_at = locked.hidden_at or timezone.now()
     locked.hidden_by = moderator
     locked.hidden_reason = reason
     locked.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
+    comment_readability_changed(
+        case_id=locked.case_id, was_readable=was_readable, is_readable=False
+    )
     log_moderation(
         moderator,
         ModerationLog.Action.HIDE_COMMENT,
@@ -164,6 +192,9 @@ def restore_comment(*, moderator: User, comment: Comment, reason: str = "") -> C
     locked.hidden_by = None
     locked.hidden_reason = ""
     locked.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
+    comment_readability_changed(
+        case_id=locked.case_id, was_readable=False, is_readable=locked.is_readable
+    )
     log_moderation(
         moderator,
         ModerationLog.Action.RESTORE_COMMENT,

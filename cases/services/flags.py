@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 
 from accounts.models import User
 from cases.models import Comment, Flag, ModerationLog
+from cases.services.figures import comment_readability_changed
 from cases.services.log import log_moderation
 from cases.services.permissions import (
     check_can_moderate_comments,
@@ -88,10 +89,14 @@ def _hide_when_flagged_enough(comment: Comment) -> None:
         "Hidden after flags from %(count)d people (%(reasons)s). A curator will decide.",
         people,
     ) % {"count": people, "reasons": _reason_labels(flags)}
+    was_readable = comment.is_readable
     comment.hidden_at = timezone.now()
     comment.hidden_by = None
     comment.hidden_reason = reason
     comment.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
+    comment_readability_changed(
+        case_id=comment.case_id, was_readable=was_readable, is_readable=False
+    )
     # No moderator account acted, so log_moderation (which needs one) does not fit.
     ModerationLog.objects.create(
         moderator=None,
@@ -117,6 +122,7 @@ def resolve_flags(*, moderator: User, comment: Comment, keep: bool, reason: str 
             _("Keep the reason to at most %(max)d characters.") % {"max": NOTE_MAX_LENGTH}
         )
     locked = Comment.objects.select_for_update().get(pk=comment.pk)
+    was_readable = locked.is_readable
     flags = _open_flags(locked)
     labels = _reason_labels(flags)
     count = flags.update(
@@ -152,6 +158,9 @@ def resolve_flags(*, moderator: User, comment: Comment, keep: bool, reason: str 
             ) % {"reasons": labels}
             locked.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
         decision = _("Hidden after %(flags)s.")
+    comment_readability_changed(
+        case_id=locked.case_id, was_readable=was_readable, is_readable=locked.is_readable
+    )
     text = decision % {"flags": summary}
     if reason:
         text = f"{text} {reason}"

@@ -6,18 +6,27 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from cases.models import Case, Comment, MindChange, Vote, VoteEvent
+from cases.models import Case, Comment, MindChange, Vote
+from cases.services.figures import TALLY_FIELDS, VoteState, apply_vote
 from cases.services.permissions import check_can_participate
 
-TALLY_FIELDS = {
-    Vote.Choice.YES: "votes_yes",
-    Vote.Choice.NO: "votes_no",
-    Vote.Choice.DEPENDS: "votes_depends",
-}
+# What a vote call hands back on the caller's `case` object.
+FIGURE_FIELDS = [
+    *TALLY_FIELDS.values(),
+    "event_count",
+    "moved_yes",
+    "moved_no",
+    "moved_depends",
+    "conditions_named",
+    "largest_share",
+    "perspective_split",
+    "rule_agrees",
+    "rule_disagreement",
+]
 CONDITION_MAX_LENGTH = 200
 
 
@@ -46,8 +55,13 @@ def cast_vote(*, user: User, case: Case, choice: str, condition: str = "") -> Vo
     condition = condition.strip() if choice == Vote.Choice.DEPENDS else ""
     if len(condition) > CONDITION_MAX_LENGTH:
         raise ValidationError(_("Say what it depends on in at most 200 characters."))
-    # Locking the case serialises votes on it (SQLite's IMMEDIATE transactions already do),
-    # so the tallies and the one-vote rule cannot race.
+    # The voter's row first, then the case's (the order set_perspective keeps too): the
+    # perspective the vote is tallied under cannot change underneath, and locking the case
+    # serialises votes on it (SQLite's IMMEDIATE transactions already do), so the tallies,
+    # the figures and the one-vote rule cannot race.
+    perspective = (
+        User.objects.select_for_update().filter(pk=user.pk).values_list("perspective", flat=True)
+    ).get()
     locked = Case.objects.select_for_update().get(pk=case.pk)
     check_can_participate(user=user, case=locked)
 
@@ -56,35 +70,27 @@ def cast_vote(*, user: User, case: Case, choice: str, condition: str = "") -> Vo
         vote = Vote.objects.create(
             user=user, case=locked, choice=choice, first_choice=choice, condition=condition
         )
-        _shift_tallies(locked, add=choice)
-        VoteEvent.objects.create(case=locked, choice=choice)
-        previous = None
-    elif vote.choice == choice:
-        previous = choice
-        if vote.condition != condition:
-            vote.condition = condition
-            vote.save(update_fields=["condition", "updated_at"])
+        before, previous = None, None
     else:
-        previous = vote.choice
-        vote.previous_choice = previous
-        vote.choice = choice
-        vote.condition = condition
-        vote.change_count = F("change_count") + 1
-        vote.save(
-            update_fields=["choice", "previous_choice", "condition", "change_count", "updated_at"]
-        )
-        vote.refresh_from_db(fields=["change_count"])
-        _shift_tallies(locked, add=choice, remove=previous)
-        VoteEvent.objects.create(case=locked, choice=choice, previous_choice=previous)
-    case.refresh_from_db(fields=list(TALLY_FIELDS.values()))
+        before, previous = VoteState.of(vote), vote.choice
+        if vote.choice == choice:
+            if vote.condition != condition:
+                vote.condition = condition
+                vote.save(update_fields=["condition", "updated_at"])
+        else:
+            vote.previous_choice = previous
+            vote.choice = choice
+            vote.condition = condition
+            vote.change_count += 1  # the case's lock serialises every write to this row
+            vote.save(
+                update_fields=[
+                    "choice", "previous_choice", "condition", "change_count", "updated_at"
+                ]
+            )  # fmt: skip
+    apply_vote(locked=locked, perspective=perspective, before=before, after=VoteState.of(vote))
+    for field in FIGURE_FIELDS:
+        setattr(case, field, getattr(locked, field))
     return VoteOutcome(vote=vote, previous_choice=previous)
-
-
-def _shift_tallies(case: Case, *, add: str, remove: str | None = None) -> None:
-    changes = {TALLY_FIELDS[add]: F(TALLY_FIELDS[add]) + 1}
-    if remove:
-        changes[TALLY_FIELDS[remove]] = F(TALLY_FIELDS[remove]) - 1
-    Case.objects.filter(pk=case.pk).update(**changes)
 
 
 def mind_change_pending(vote: Vote | None) -> bool:
@@ -121,44 +127,3 @@ def credit_mind_change(*, user: User, case: Case, comment: Comment) -> MindChang
     Comment.objects.filter(pk=comment.pk).update(minds_changed=F("minds_changed") + 1)
     comment.refresh_from_db(fields=["minds_changed"])
     return mind_change
-
-
-@dataclass(frozen=True)
-class TallyDrift:
-    case: Case
-    stored: tuple[int, int, int]
-    counted: tuple[int, int, int]
-
-
-def recount_votes(*, fix: bool = True) -> list[TallyDrift]:
-    """Compare every case's stored tallies with its vote rows; rewrite the ones that drifted."""
-    drifts = []
-    counted_cases = Case.objects.annotate(
-        counted_yes=Count("votes", filter=Q(votes__choice=Vote.Choice.YES)),
-        counted_no=Count("votes", filter=Q(votes__choice=Vote.Choice.NO)),
-        counted_depends=Count("votes", filter=Q(votes__choice=Vote.Choice.DEPENDS)),
-    ).order_by("pk")
-    for case in counted_cases:
-        stored = (case.votes_yes, case.votes_no, case.votes_depends)
-        counted = (case.counted_yes, case.counted_no, case.counted_depends)
-        if stored != counted:
-            drifts.append(TallyDrift(case=case, stored=stored, counted=counted))
-    if fix:
-        for drift in drifts:
-            _rewrite_tallies(drift.case.pk)
-    return drifts
-
-
-@transaction.atomic
-def _rewrite_tallies(case_pk: int) -> None:
-    # Counted again under the lock: votes cast since the scan above are included.
-    Case.objects.select_for_update().get(pk=case_pk)
-    counts = dict(
-        Vote.objects.filter(case_id=case_pk)
-        .values_list("choice")
-        .annotate(n=Count("pk"))
-        .values_list("choice", "n")
-    )
-    Case.objects.filter(pk=case_pk).update(
-        **{field: counts.get(choice, 0) for choice, field in TALLY_FIELDS.items()}
-    )

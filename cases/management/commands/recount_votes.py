@@ -4,7 +4,10 @@ from cases.services import recount_votes
 
 
 class Command(BaseCommand):
-    help = "Rebuild every case's vote tallies from its vote rows and report any drift."
+    help = (
+        "Rebuild every stored figure (tallies, counts, sort scores, perspective tallies, chart "
+        "points, comment scores) from the rows they summarise, and report any drift."
+    )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument(
@@ -16,13 +19,11 @@ class Command(BaseCommand):
     def handle(self, *args, check: bool = False, **options) -> None:
         drifts = recount_votes(fix=not check)
         for drift in drifts:
-            self.stdout.write(
-                f"{drift.case.slug}: stored yes/no/depends {drift.stored}, counted {drift.counted}"
-            )
+            self.stdout.write(str(drift))
         if not drifts:
-            self.stdout.write(self.style.SUCCESS("All tallies match the votes."))
+            self.stdout.write(self.style.SUCCESS("Every stored figure matches its rows."))
         elif check:
-            self.stderr.write(f"{len(drifts)} case(s) drifted; run without --check to fix.")
+            self.stderr.write(f"{len(drifts)} figure(s) drifted; run without --check to fix.")
             raise SystemExit(1)
         else:
-            self.stdout.write(self.style.WARNING(f"Fixed {len(drifts)} case(s)."))
+            self.stdout.write(self.style.WARNING(f"Fixed {len(drifts)} figure(s)."))

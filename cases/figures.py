@@ -1,0 +1,69 @@
+"""The figures a case stores beside its tallies, as pure functions of plain numbers.
+
+Services call them when a vote, a comment or a perspective changes, under the case's row
+lock; `recount_votes` calls them when it rebuilds everything from the rows. Neither reads
+the database here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+# `divided` lists only cases with at least this many votes: with fewer, an even split
+# (1/1/0, 2/2/0) says little.
+DIVIDED_MIN_VOTES = 5
+# Below this many votes a perspective's shares say too little to show or compare.
+MIN_VOTES_PER_PERSPECTIVE = 10
+# One chart point (VerdictPoint) per this many vote events.
+CHART_BUCKET = 5
+
+
+def largest_share(yes: int, no: int, depends: int) -> float | None:
+    """The `divided` measure: max(yes, no, depends) / (yes + no + depends).
+
+    Between 1/3 (a perfect three-way split) and 1.0 (unanimity); None below
+    DIVIDED_MIN_VOTES votes. E.g. 2/2/1 → 0.4, 4/1/1 → 0.67, 2/2/0 → None.
+    """
+    total = yes + no + depends
+    if total < DIVIDED_MIN_VOTES:
+        return None
+    return max(yes, no, depends) / total
+
+
+def perspective_split(tallies: Iterable[tuple[int, int, int]]) -> float | None:
+    """The `split` measure from each perspective's (yes, no, depends).
+
+    For every perspective with at least MIN_VOTES_PER_PERSPECTIVE votes, its share of "made
+    sense" is yes / all its votes (exact fractions, not the rounded percents on the page).
+    The split is the largest share minus the smallest: 0.0 (all agree) to 1.0 (one
+    perspective all yes, another none); e.g. managers 70 % vs employees 35 % gives 0.35.
+    None when fewer than two perspectives have enough votes.
+    """
+    shares = [
+        yes / (yes + no + depends)
+        for yes, no, depends in tallies
+        if yes + no + depends >= MIN_VOTES_PER_PERSPECTIVE
+    ]
+    if len(shares) < 2:
+        return None
+    return max(shares) - min(shares)
+
+
+def verdict_figures(case: Any, perspectives: Iterable[tuple[int, int, int]]) -> dict[str, Any]:
+    """The stored figures that follow from a case's tallies, factors and perspective tallies
+    (`case` needs votes_yes/no/depends and the rule-of-thumb factors as attributes)."""
+    from cases.rule_of_thumb import agreement  # it imports the models, which import us
+
+    rule = agreement(case)
+    return {
+        "largest_share": largest_share(case.votes_yes, case.votes_no, case.votes_depends),
+        "perspective_split": perspective_split(perspectives),
+        "rule_agrees": rule.agrees,
+        "rule_disagreement": rule.disagreement if rule.agrees is not None else None,
+    }
+
+
+def bucket_of(event_number: int) -> int:
+    """The chart bucket of the n-th (1-based) vote event of a case."""
+    return (event_number - 1) // CHART_BUCKET
