@@ -28,7 +28,8 @@ install: $(STAMP)
 	$(BIN)/python -m outsourcing.local secret-key
 
 # collectstatic only when a static file or the installed packages changed.
-staticfiles/staticfiles.json: $(STAMP) .secret_key $(shell find static -type f 2>/dev/null)
+staticfiles/staticfiles.json: $(STAMP) .secret_key outsourcing/settings.py \
+		$(shell find static -type f 2>/dev/null)
 	$(RUN_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 
 # Gunicorn in the foreground (Ctrl-C stops it); sizes in outsourcing/gunicorn.conf.py.
@@ -68,3 +69,10 @@ check-deploy: $(STAMP)
 
 clean:
 	rm -rf $(VENV) staticfiles .test-db-*.sqlite3*
+
+# The benchmark (bench/README.md): load data, gunicorn, wrk against a 20-row floor page.
+# BENCH_QUICK=1 for a smoke test; DATABASE_URL=postgres://… for PostgreSQL.
+.PHONY: bench
+bench: $(STAMP)
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(BIN)/python bench/run.py

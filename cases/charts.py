@@ -23,7 +23,7 @@ CHART_HEIGHT = 100
 
 @dataclass(frozen=True)
 class ChartPoint:
-    step: int  # 1-based number of the event (a vote cast or changed) in the case's history
+    step: int  # vote events (votes cast or changed) counted up to this point
     votes: int  # votes counted after this event
     yes: int  # of them "made sense"
     created_at: datetime
@@ -55,6 +55,15 @@ class VerdictChart:
         return self.points[-1].percent
 
     @property
+    def first_step(self) -> int:
+        """Vote events counted at the first point: CHART_BUCKET, or fewer on a young case."""
+        return self.points[0].step
+
+    @property
+    def last_step(self) -> int:
+        return self.points[-1].step
+
+    @property
     def lowest_percent(self) -> int:
         return min(point.percent for point in self.points)
 
@@ -65,6 +74,11 @@ class VerdictChart:
     @property
     def dom_id(self) -> str:
         return f"verdict-chart-{self.case_id}"
+
+    @property
+    def centre_x(self) -> str:
+        """The middle of the x-axis in the viewBox, where its name goes."""
+        return _number(self.width / 2)
 
     @property
     def grid(self) -> list[tuple[int, str]]:
@@ -100,11 +114,6 @@ def sample_indexes(length: int, count: int) -> list[int]:
         return [length - 1] if count else []
     last = length - 1
     return sorted({round(i * last / (count - 1)) for i in range(count)})
-
-
-def downsample(points: list[ChartPoint], max_points: int) -> list[ChartPoint]:
-    """At most `max_points` points, evenly spaced through the history, first and last kept."""
-    return [points[i] for i in sample_indexes(len(points), max_points)]
 
 
 def svg_polyline(points: list[ChartPoint], width: float, height: float) -> str:

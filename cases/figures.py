@@ -60,6 +60,7 @@ def verdict_figures(case: Any, perspectives: Iterable[tuple[int, int, int]]) -> 
         "largest_share": largest_share(case.votes_yes, case.votes_no, case.votes_depends),
         "perspective_split": perspective_split(perspectives),
         "rule_agrees": rule.agrees,
+        # rule_of_thumb.Agreement.disagreement: 0.0 agreement … 1.0 the opposite answer
         "rule_disagreement": rule.disagreement if rule.agrees is not None else None,
     }
 

@@ -26,6 +26,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils.text import slugify
 
 from cases.models import Case, Category, Source
+from cases.services.cases import render_case_text
 
 FORMAT = "outsourcing-verdicts/cases"
 VERSION = 1
@@ -303,6 +304,7 @@ def _create_case(item: dict[str, Any], slug: str, defined: dict[str, dict[str, A
         raise _Rejected(reasons)
 
     case.category = category
+    render_case_text(case)
     case.save()
     for source in sources:
         source.case = case

@@ -9,7 +9,6 @@ where customers' data passes to a second firm.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.utils.functional import Promise
@@ -115,19 +114,3 @@ class Agreement:
 
 def agreement(case: Case) -> Agreement:
     return Agreement(case, predict_case(case), crowd_verdict(case))
-
-
-@dataclass(frozen=True)
-class Summary:
-    judged: list[Agreement]  # both the rule and the crowd have a verdict
-    agreeing: int
-    disagreements: list[Agreement]  # most firmly disagreeing first
-
-
-def rule_vs_crowd(cases: Iterable[Case]) -> Summary:
-    judged = [a for a in map(agreement, cases) if a.agrees is not None]
-    disagreements = sorted(
-        (a for a in judged if not a.agrees),
-        key=lambda a: (-a.disagreement, -a.case.vote_total, a.case.pk),
-    )
-    return Summary(judged, sum(a.agrees for a in judged), disagreements)

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases.models import Case, Category, Source
+from cases.services.cases import render_case_text
 
 SEED_FILE = Path(__file__).resolve().parent / "seed" / "cases.json"
 
@@ -42,7 +43,7 @@ def seed_cases(path: Path = SEED_FILE) -> SeedReport:
             if not any(getattr(existing, name) not in ("", None) for name in factors):
                 Case.objects.filter(pk=existing.pk).update(**factors)
             continue
-        case = Case.objects.create(
+        case = Case(
             slug=item["slug"],
             title=item["title"],
             decision=item["decision"],
@@ -60,6 +61,8 @@ def seed_cases(path: Path = SEED_FILE) -> SeedReport:
             # Staggered so that "newest first" keeps the order of the seed file.
             published_at=now - timedelta(minutes=position),
         )
+        render_case_text(case)
+        case.save()
         Source.objects.bulk_create(
             Source(
                 case=case,

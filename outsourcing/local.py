@@ -17,7 +17,7 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-SECRET_KEY_FILE = BASE_DIR / ".secret_key"
+DEFAULT_SECRET_KEY_FILE = BASE_DIR / ".secret_key"
 INSECURE_DEVELOPMENT_KEY = "django-insecure-local-development-key-never-use-in-production"
 LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "[::1]", "::1"})
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
@@ -28,6 +28,11 @@ def env_bool(name: str, default: bool = False, env: Mapping[str, str] | None = N
     if value is None or value == "":
         return default
     return value.strip().lower() in TRUE_WORDS
+
+
+def secret_key_path(env: Mapping[str, str]) -> Path:
+    """DJANGO_SECRET_KEY_FILE, else `.secret_key` in the project root."""
+    return Path(env.get("DJANGO_SECRET_KEY_FILE") or DEFAULT_SECRET_KEY_FILE)
 
 
 def secret_key_from(env: Mapping[str, str], path: Path, *, allow_insecure: bool) -> str:
@@ -51,7 +56,7 @@ def secret_key_from(env: Mapping[str, str], path: Path, *, allow_insecure: bool)
     )
 
 
-def create_secret_key_file(path: Path = SECRET_KEY_FILE) -> bool:
+def create_secret_key_file(path: Path) -> bool:
     """Write a new random key to `path`, readable by its owner only, unless the file exists.
     Return whether it was created. Never overwrites: the key signs sessions and reset links."""
     try:
@@ -82,8 +87,9 @@ def main(argv: list[str]) -> int:
     if argv != ["secret-key"]:
         print("usage: python -m outsourcing.local secret-key", file=sys.stderr)
         return 2
-    if create_secret_key_file(SECRET_KEY_FILE):
-        print(f"Created {SECRET_KEY_FILE.name} (a new secret key, mode 0600; keep it out of git).")
+    path = secret_key_path(os.environ)
+    if create_secret_key_file(path):
+        print(f"Created {path} (a new secret key, mode 0600; keep it out of git).")
     return 0
 
 

@@ -11,7 +11,7 @@ import dj_database_url
 import xstatic.pkg.bootstrap
 from django.utils.translation import gettext_lazy as _
 
-from outsourcing.local import SECRET_KEY_FILE, env_bool, local_http, secret_key_from
+from outsourcing.local import env_bool, local_http, secret_key_from, secret_key_path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -25,9 +25,12 @@ TESTING = sys.argv[1:2] == ["test"] or "pytest" in sys.modules
 
 DEBUG = env_bool("DJANGO_DEBUG", default=False)
 
-# DJANGO_SECRET_KEY, else the git-ignored file `.secret_key` that `make run` creates once;
-# without either, debug and tests use a throwaway key and production refuses to start.
-SECRET_KEY = secret_key_from(os.environ, SECRET_KEY_FILE, allow_insecure=DEBUG or TESTING)
+# DJANGO_SECRET_KEY, else the git-ignored file `.secret_key` that `make run` creates once (or
+# DJANGO_SECRET_KEY_FILE); without either, debug and tests use a throwaway key and production
+# refuses to start.
+SECRET_KEY = secret_key_from(
+    os.environ, secret_key_path(os.environ), allow_insecure=DEBUG or TESTING
+)
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 # `make run`: production settings over plain HTTP on 127.0.0.1 (refused for other hosts).

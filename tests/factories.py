@@ -1,7 +1,9 @@
 import factory
+from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
+from cases.markdown import render_markdown
 from cases.models import Case, Category, Comment, Source, Vote
 
 PASSWORD = "correct-horse-battery-staple"
@@ -43,6 +45,7 @@ class CaseFactory(factory.django.DjangoModelFactory):
     decision = "Customer care → an external call center"
     summary = "A firm hands its customer care to a call center."
     story = "The firm had **fifteen** people answering the phone.\n\nThen it stopped."
+    story_html = factory.LazyAttribute(lambda case: render_markdown(case.story))
     category = factory.SubFactory(CategoryFactory)
     decided_by = "The owner"
     outsourced_what = "Customer care"
@@ -84,3 +87,20 @@ class CommentFactory(factory.django.DjangoModelFactory):
     case = factory.SubFactory(CaseFactory)
     author = factory.SubFactory(UserFactory)
     body = factory.Sequence(lambda n: f"Comment number {n}: it *depends*.")
+    parent = None
+    body_html = factory.LazyAttribute(lambda comment: render_markdown(comment.body))
+    # A reply belongs to its parent's thread, as services.add_comment files it.
+    root = factory.LazyAttribute(
+        lambda comment: (comment.parent.root or comment.parent) if comment.parent else None
+    )
+    depth = factory.LazyAttribute(
+        lambda comment: min(comment.parent.depth + 1, 2) if comment.parent else 0
+    )
+
+    @factory.post_generation
+    def count_on_case(self, create, extracted, **kwargs):
+        """Keep the case's stored comment count as the services would (tests that need a
+        drifted count write it themselves)."""
+        if create and self.is_readable:
+            Case.objects.filter(pk=self.case_id).update(comment_count=F("comment_count") + 1)
+            self.case.comment_count += 1

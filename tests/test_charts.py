@@ -1,4 +1,4 @@
-"""The chart of how the share of "made sense" moved, replayed from the vote history."""
+"""The chart of how the share of "made sense" moved, read from the stored chart points."""
 
 import re
 from datetime import timedelta
@@ -11,16 +11,25 @@ from django.utils.translation import override
 from cases.charts import (
     CHART_MAX_POINTS,
     CHART_MIN_VOTES,
+    ChartPoint,
     chart_for,
-    downsample,
     made_sense_history,
+    sample_indexes,
     svg_polyline,
 )
-from cases.models import VoteEvent
+from cases.figures import CHART_BUCKET
+from cases.models import Case, VerdictPoint, VoteEvent
 from cases.services import cast_vote
+from cases.services.recount import recount_votes
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    """Dozens of voters per test: hash their passwords cheaply."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def cast_many(case, choices):
@@ -37,6 +46,38 @@ def render_chart(case):
     return render_to_string("cases/_verdict_chart.html", {"chart": chart_for(case)})
 
 
+def stored_points(case):
+    return list(
+        VerdictPoint.objects.filter(case=case)
+        .order_by("bucket")
+        .values_list("bucket", "events", "votes", "yes")
+    )
+
+
+def store_long_history(case, events):
+    """`events` vote events' worth of chart points without casting them: the share of "made
+    sense" climbs from 0 to 100 %; the case's counters say so too."""
+    start = timezone.now() - timedelta(days=30)
+    buckets = (events + CHART_BUCKET - 1) // CHART_BUCKET
+    VerdictPoint.objects.bulk_create(
+        VerdictPoint(
+            case=case,
+            bucket=bucket,
+            events=min((bucket + 1) * CHART_BUCKET, events),
+            votes=400,
+            yes=round(400 * bucket / (buckets - 1)),
+            at=start + timedelta(minutes=bucket),
+        )
+        for bucket in range(buckets)
+    )
+    Case.objects.filter(pk=case.pk).update(event_count=events, votes_yes=400)
+    case.refresh_from_db()
+    return buckets
+
+
+# --- when there is a chart -------------------------------------------------------------
+
+
 def test_no_chart_below_ten_votes_and_no_query_for_it(case, django_assert_num_queries):
     cast_many(case, ["yes"] * (CHART_MIN_VOTES - 1))
 
@@ -49,7 +90,9 @@ def test_changes_do_not_add_votes_towards_the_threshold(case):
     first, *_ = cast_many(case, ["yes"] * (CHART_MIN_VOTES - 1))
     cast_vote(user=first, case=case, choice="no")
 
-    assert case.vote_total == 9
+    assert case.event_count == 10  # ten events, two full buckets ...
+    assert len(stored_points(case)) == 2
+    assert case.vote_total == 9  # ... but nine votes
     assert chart_for(case) is None
 
 
@@ -61,72 +104,70 @@ def test_a_chart_from_ten_votes(case):
     assert CHART_MIN_VOTES == 10
     assert chart is not None
     assert chart.votes == 10
-    assert len(chart.points) == 10
-    assert chart.first_percent == 100
+    assert [(p.step, p.yes, p.votes) for p in chart.points] == [(5, 3, 5), (10, 5, 10)]
+    assert chart.first_percent == 60
     assert chart.last_percent == 50
+    assert (chart.first_step, chart.last_step) == (5, 10)
 
 
-def test_replaying_casts_and_changes_gives_the_share_after_each_event(case):
-    ann, ben, cem = UserFactory(), UserFactory(), UserFactory()
-    cast_vote(user=ann, case=case, choice="yes")  # 1 of 1
-    cast_vote(user=ben, case=case, choice="no")  # 1 of 2
-    cast_vote(user=ann, case=case, choice="no")  # 0 of 2: a change moves a vote
-    cast_vote(user=ann, case=case, choice="no")  # the same answer again: no event
-    cast_vote(user=cem, case=case, choice="yes")  # 1 of 3
-    cast_vote(user=ben, case=case, choice="depends")  # 1 of 3
-    cast_vote(user=ann, case=case, choice="yes")  # 2 of 3
+def test_a_case_without_stored_points_shows_no_chart(case, django_assert_num_queries):
+    """Votes counted before the chart points existed (and no recount since): no line."""
+    Case.objects.filter(pk=case.pk).update(votes_yes=8, votes_no=4, event_count=12)
+    case.refresh_from_db()
 
+    with django_assert_num_queries(1):
+        assert chart_for(case) is None
+    assert render_chart(case).strip() == ""
+
+
+# --- what each vote stores -------------------------------------------------------------
+
+
+def test_twelve_votes_store_points_at_events_5_10_and_12(case):
+    cast_many(case, ["yes", "no", "yes", "depends"] * 3)
+
+    assert case.event_count == 12
+    assert stored_points(case) == [(0, 5, 5, 3), (1, 10, 10, 5), (2, 12, 12, 6)]
     points = made_sense_history(case)
-
-    assert [(p.step, p.yes, p.votes) for p in points] == [
-        (1, 1, 1),
-        (2, 1, 2),
-        (3, 0, 2),
-        (4, 1, 3),
-        (5, 1, 3),
-        (6, 2, 3),
+    assert [(p.step, p.yes, p.votes) for p in points] == [(5, 3, 5), (10, 5, 10), (12, 6, 12)]
+    assert [p.percent for p in points] == [60, 50, 50]
+    assert (points[-1].yes, points[-1].votes) == (case.votes_yes, case.vote_total)
+    events = list(VoteEvent.objects.filter(case=case).order_by("created_at", "pk"))
+    assert [p.created_at for p in points] == [
+        events[4].created_at,
+        events[9].created_at,
+        events[11].created_at,
     ]
-    assert [p.percent for p in points] == [100, 50, 0, 33, 33, 67]
-    assert points[-1].yes == case.votes_yes
-    assert points[-1].votes == case.vote_total
 
 
-def test_history_is_ordered_by_time_not_by_insertion(case):
+def test_a_changed_vote_moves_a_vote_between_answers(case):
+    people = cast_many(case, ["yes"] * 5)  # bucket 0 full: 5 of 5
+    cast_vote(user=people[0], case=case, choice="no")  # event 6: 4 of 5
+    cast_vote(user=people[1], case=case, choice="no")  # event 7: 3 of 5
+    cast_vote(user=people[1], case=case, choice="no")  # the same answer again: no event
+    cast_vote(user=people[2], case=case, choice="depends", condition="If they train them")
+    cast_vote(user=people[2], case=case, choice="depends", condition="If it is cheaper")
+
+    assert case.event_count == 8  # a new condition is no event either
+    assert stored_points(case) == [(0, 5, 5, 5), (1, 8, 5, 2)]
+    assert [(p.step, p.yes, p.votes) for p in made_sense_history(case)] == [
+        (5, 5, 5),
+        (8, 2, 5),
+    ]
+
+    cast_vote(user=people[0], case=case, choice="yes")  # event 9: back to 3 of 5
+
+    assert stored_points(case) == [(0, 5, 5, 5), (1, 9, 5, 3)]
+
+
+def test_points_are_read_in_bucket_order_not_insertion_order(case):
     now = timezone.now()
-    VoteEvent.objects.create(case=case, choice="no")
-    VoteEvent.objects.create(case=case, choice="yes")
-    VoteEvent.objects.filter(choice="no").update(created_at=now + timedelta(minutes=1))
-    VoteEvent.objects.filter(choice="yes").update(created_at=now)
+    VerdictPoint.objects.create(case=case, bucket=1, events=10, votes=10, yes=5, at=now)
+    VerdictPoint.objects.create(case=case, bucket=0, events=5, votes=5, yes=5, at=now)
+    Case.objects.filter(pk=case.pk).update(event_count=10)
+    case.refresh_from_db()
 
-    assert [p.percent for p in made_sense_history(case)] == [100, 50]
-
-
-def test_big_histories_are_downsampled_keeping_first_and_last(case):
-    start = timezone.now()
-    VoteEvent.objects.bulk_create(
-        VoteEvent(case=case, choice="yes" if n % 3 else "no", created_at=start)
-        for n in range(1, 351)
-    )
-    VoteEvent.objects.update(created_at=start)  # auto_now_add overrode it; the id breaks ties
-
-    full = made_sense_history(case, max_points=None)
-    points = made_sense_history(case)
-
-    assert len(full) == 350
-    assert 2 <= len(points) <= CHART_MAX_POINTS
-    assert points[0] == full[0]
-    assert points[-1] == full[-1]
-    assert [p.step for p in points] == sorted({p.step for p in points})
-
-
-def test_downsample_leaves_short_histories_alone_and_caps_long_ones(case):
-    cast_many(case, ["yes", "no", "depends"] * 4)
-    points = made_sense_history(case, max_points=None)
-
-    assert downsample(points, 100) == points
-    assert len(downsample(points, 5)) == 5
-    assert downsample(points, 5)[0] == points[0]
-    assert downsample(points, 5)[-1] == points[-1]
+    assert [(p.step, p.percent) for p in made_sense_history(case)] == [(5, 100), (10, 50)]
 
 
 @pytest.mark.parametrize("voters", [12, 40])
@@ -134,24 +175,97 @@ def test_made_sense_history_is_one_query(case, django_assert_num_queries, voters
     people = cast_many(case, ["yes", "no"] * (voters // 2))
     for person in people[:5]:
         cast_vote(user=person, case=case, choice="depends")
+    events = voters + 5
 
     with django_assert_num_queries(1):
         points = made_sense_history(case)
 
-    assert len(points) == voters + 5
+    assert len(points) == (events + CHART_BUCKET - 1) // CHART_BUCKET
+    assert points[-1].step == events
+    assert (points[-1].yes, points[-1].votes) == (case.votes_yes, voters)
 
 
-def test_svg_polyline_maps_steps_to_x_and_share_to_y(case):
-    ann, ben = UserFactory(), UserFactory()
-    cast_vote(user=ann, case=case, choice="yes")  # 100 %
-    cast_vote(user=ben, case=case, choice="no")  # 50 %
-    cast_vote(user=ann, case=case, choice="no")  # 0 %
+# --- long histories --------------------------------------------------------------------
 
-    points = made_sense_history(case)
 
-    assert svg_polyline(points, 300, 100) == "0,0 150,50 300,100"
+@pytest.mark.parametrize("events", [1_200, 1_203])
+def test_a_long_history_reads_max_points_in_one_query(case, django_assert_num_queries, events):
+    buckets = store_long_history(case, events)
+    assert buckets > CHART_MAX_POINTS
+
+    with django_assert_num_queries(1):
+        points = made_sense_history(case)
+
+    full = made_sense_history(case, max_points=None)
+    assert len(full) == buckets
+    assert len(points) == CHART_MAX_POINTS
+    assert points[0] == full[0]
+    assert points[0].step == CHART_BUCKET
+    assert points[0].percent == 0
+    assert points[-1] == full[-1]
+    assert points[-1].step == events  # the last bucket, full or not
+    assert points[-1].percent == 100
+    assert [p.step for p in points] == sorted({p.step for p in points})
+    assert points == [full[i] for i in sample_indexes(buckets, CHART_MAX_POINTS)]
+
+
+def test_a_long_history_renders_its_event_counts_on_the_x_axis(case):
+    store_long_history(case, 1_200)
+
+    html = render_chart(case)
+
+    polyline = re.search(r'<polyline class="verdict-chart-line" points="([^"]+)"', html).group(1)
+    coordinates = polyline.split()
+    assert len(coordinates) == CHART_MAX_POINTS
+    assert coordinates[0] == "0,100"  # 0 % after the first 5 events
+    assert coordinates[-1] == "300,0"  # 100 % after all 1200
+    assert re.search(r"<text [^>]*>5</text>", html)
+    assert re.search(r"<text [^>]*>1200</text>", html)
+    assert "from 0 % in the first votes to 100 % now, with 400 votes in all" in html
+
+
+# --- sampling and drawing --------------------------------------------------------------
+
+
+def test_sample_indexes_leaves_short_ranges_alone():
+    assert sample_indexes(0, 5) == []
+    assert sample_indexes(3, 5) == [0, 1, 2]
+    assert sample_indexes(5, 5) == [0, 1, 2, 3, 4]
+
+
+def test_sample_indexes_spreads_evenly_keeping_first_and_last():
+    assert sample_indexes(9, 5) == [0, 2, 4, 6, 8]
+    assert sample_indexes(11, 3) == [0, 5, 10]
+    assert sample_indexes(10, 1) == [9]  # one point: the latest
+    assert sample_indexes(10, 0) == []
+
+
+@pytest.mark.parametrize(("length", "count"), [(101, 100), (240, 100), (241, 100), (3600, 100)])
+def test_sample_indexes_gives_exactly_count_distinct_indexes(length, count):
+    indexes = sample_indexes(length, count)
+
+    assert len(indexes) == count
+    assert indexes == sorted(set(indexes))
+    assert indexes[0] == 0
+    assert indexes[-1] == length - 1
+    gaps = {b - a for a, b in zip(indexes, indexes[1:], strict=False)}
+    assert max(gaps) - min(gaps) <= 1
+
+
+def test_svg_polyline_maps_events_to_x_and_share_to_y():
+    at = timezone.now()
+    points = [
+        ChartPoint(step=5, votes=5, yes=5, created_at=at),  # 100 %
+        ChartPoint(step=10, votes=10, yes=5, created_at=at),  # 50 %
+        ChartPoint(step=12, votes=10, yes=0, created_at=at),  # 0 %
+    ]
+
+    assert svg_polyline(points, 300, 100) == "0,0 214.29,50 300,100"
     assert svg_polyline(points[:1], 300, 100) == "0,0"
     assert svg_polyline([], 300, 100) == ""
+
+
+# --- the rendered chart ----------------------------------------------------------------
 
 
 def test_the_chart_is_an_accessible_svg_without_style_or_script(case):
@@ -165,10 +279,17 @@ def test_the_chart_is_an_accessible_svg_without_style_or_script(case):
     for element_id in labelled_by:
         assert f'id="{element_id}"' in html
     assert "<title" in html
-    assert "Share of “made sense” from 0 % to 64 % over 11 votes</desc>" in html
+    assert "Share of “made sense” from 60 % to 64 % over 11 votes</desc>" in html
     assert html.count("<line ") == 3  # the 0/50/100 % grid
-    assert re.search(r'<polyline class="verdict-chart-line" points="0,100 [\d., ]+"', html)
-    assert "from 0 % after the first vote to 64 % now, with 11 votes in all" in html
+    # points after events 5 (3 of 5), 10 (6 of 10) and 11 (7 of 11)
+    assert re.search(r'<polyline class="verdict-chart-line" points="0,40 250,40 300,36.36"', html)
+    assert "from 60 % in the first votes to 64 % now, with 11 votes in all" in html
+    assert "after the first vote" not in html
+    assert "(lowest 60 %, highest 64 %)" in html
+    # the x-axis: its name and the event counts at the first and last point
+    axis = re.search(r'<g class="verdict-chart-axis"[^>]*>(.*?)</g>', html, re.S).group(1)
+    labels = [text.strip() for text in re.findall(r"<text [^>]*>([^<]*)</text>", axis)]
+    assert labels == ["5", "votes cast and changed →", "11"]
     assert not re.search(r"style=|<script|\son\w+=", html)
 
 
@@ -180,4 +301,31 @@ def test_the_svg_numbers_stay_numbers_in_german(case):
 
     points = re.search(r'points="([^"]+)"', html).group(1)
     assert re.fullmatch(r"[\d.]+,[\d.]+( [\d.]+,[\d.]+)*", points)
-    assert 'viewBox="-34 -8 342 116"' in html
+    assert 'viewBox="-34 -8 342 128"' in html
+    assert re.search(r'<text class="verdict-chart-axis-name" x="150" y="114"', html)
+
+
+# --- the recount -----------------------------------------------------------------------
+
+
+def test_recount_finds_no_drift_after_real_votes_and_rebuilds_a_lost_point(case):
+    people = cast_many(case, ["yes", "no", "depends"] * 4)
+    cast_vote(user=people[1], case=case, choice="yes")
+    cast_vote(user=people[2], case=case, choice="no")
+    before = stored_points(case)
+    assert [events for _b, events, _v, _y in before] == [5, 10, 14]
+
+    assert recount_votes(fix=False) == []
+
+    VerdictPoint.objects.filter(case=case, bucket=1).delete()
+    drifts = recount_votes(fix=False)
+
+    assert [(d.case.pk, d.field) for d in drifts] == [(case.pk, "chart points")]
+    assert "chart points stored 2, counted 3" in str(drifts[0])
+    assert len(stored_points(case)) == 2  # only reported
+
+    fixed = recount_votes()
+
+    assert [d.field for d in fixed] == ["chart points"]
+    assert stored_points(case) == before
+    assert recount_votes(fix=False) == []

@@ -43,9 +43,12 @@ def test_htmx_reply_answers_with_the_thread(user_client, case, their_comment):
         {"body": "Only if told.", "parent": their_comment.pk},
         headers=HTMX,
     )
-    assert response.text.lstrip().startswith('<section id="comments"')
+    # The reply alone, in place of its form, and the comment count out of band.
+    assert '<section id="comments"' not in response.text
     assert "Your reply is posted." in response.text
-    assert "comment-level-1" in response.text
+    assert response.text.count('<article id="comment-') == 1
+    assert "comment-level-1" in response.text and "Only if told." in response.text
+    assert 'id="comments-heading"' in response.text
 
 
 def test_reply_form_is_a_page_without_js_and_a_fragment_with_htmx(user_client, their_comment):

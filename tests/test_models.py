@@ -67,11 +67,26 @@ def test_verdict_shares_add_up_to_100(db, tallies, percents):
     assert [share.choice for share in shares] == ["yes", "no", "depends"]
 
 
-def test_case_with_tallies_counts_only_visible_comments(case):
-    CommentFactory.create_batch(2, case=case)
-    CommentFactory(case=case, hidden_at=case.published_at, hidden_reason="spam")
-    annotated = Case.objects.with_tallies().get(pk=case.pk)
-    assert annotated.comment_count == 2
+def test_stored_comment_count_follows_posting_hiding_deleting_and_restoring(
+    case, user, other_user, curator
+):
+    from cases import services
+
+    def stored():
+        return Case.objects.get(pk=case.pk).comment_count
+
+    first = services.add_comment(author=user, case=case, body="One.")
+    second = services.add_comment(author=other_user, case=case, body="Two.")
+    services.add_comment(author=user, case=case, body="A reply.", parent=second)
+    assert stored() == 3
+    services.hide_comment(moderator=curator, comment=second, reason="Spam.")
+    services.hide_comment(moderator=curator, comment=second, reason="Spam again.")
+    assert stored() == 2
+    services.delete_comment(actor=user, comment=first)
+    assert stored() == 1
+    services.restore_comment(moderator=curator, comment=second)
+    assert stored() == 2
+    assert services.recount_votes(fix=False) == []
 
 
 def test_comment_is_annotated_with_its_authors_current_vote(case, vote):

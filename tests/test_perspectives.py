@@ -6,12 +6,7 @@ import pytest
 from django.template.loader import render_to_string
 
 from cases.models import Case
-from cases.perspectives import (
-    MIN_VOTES_PER_PERSPECTIVE,
-    most_split,
-    verdict_by_perspective,
-    with_perspective_split,
-)
+from cases.perspectives import MIN_VOTES_PER_PERSPECTIVE, verdict_by_perspective
 from cases.services import cast_vote
 from tests.factories import CaseFactory, UserFactory
 
@@ -26,7 +21,8 @@ def voters(case, perspective, *, yes=0, no=0, depends=0):
 
 
 def split_of(case):
-    return with_perspective_split(Case.objects.filter(pk=case.pk)).get().perspective_split
+    """The stored split, as the vote service left it."""
+    return Case.objects.get(pk=case.pk).perspective_split
 
 
 # --- verdict_by_perspective ----------------------------------------------------------------
@@ -167,7 +163,7 @@ def test_most_split_orders_by_split_then_votes_and_leaves_out_the_rest(db):
     voters(one_perspective, "employee", no=9)
     CaseFactory(title="No votes")
 
-    ranked = list(most_split(Case.objects.all()))
+    ranked = list(Case.objects.all().most_split())
 
     assert [c.title for c in ranked] == ["Wide", "Narrow, more votes", "Narrow"]
     assert [c.perspective_split for c in ranked] == pytest.approx([0.8, 0.35, 0.35])
@@ -178,10 +174,10 @@ def test_split_is_one_query_on_the_list_pages_queryset(db, django_assert_num_que
         case = CaseFactory(title=f"Case {n}")
         voters(case, "manager", yes=10 - n, no=n)
         voters(case, "employee", no=10)
-    queryset = Case.objects.published().with_tallies().select_related("category")
+    queryset = Case.objects.published().select_related("category")
 
     with django_assert_num_queries(1):
-        ranked = list(most_split(queryset))
+        ranked = list(queryset.most_split())
 
     assert [c.title for c in ranked] == ["Case 0", "Case 1", "Case 2"]
     assert [c.comment_count for c in ranked] == [0, 0, 0]

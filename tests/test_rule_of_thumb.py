@@ -1,8 +1,10 @@
 import pytest
 from django.core.management import call_command
+from django.test import Client
 
 from cases.models import Case
-from cases.rule_of_thumb import agreement, crowd_verdict, predict, predict_case, rule_vs_crowd
+from cases.rule_of_thumb import agreement, crowd_verdict, predict, predict_case
+from cases.services import record_factors, refresh_rule_figures
 from tests.factories import CaseFactory, UserFactory
 
 
@@ -61,9 +63,11 @@ def test_agreement_and_the_most_disagreeing_first(db):
     assert agreement(agreeing).agrees is True
     assert agreement(strong).disagreement == pytest.approx(0.9)
     assert agreement(unjudged).agrees is None
-    summary = rule_vs_crowd([agreeing, mild, strong, unjudged])
-    assert (len(summary.judged), summary.agreeing) == (3, 1)
-    assert [a.case for a in summary.disagreements] == [strong, mild]
+    for case in (agreeing, mild, strong, unjudged):
+        refresh_rule_figures(case=case)  # what the vote service stores with each vote
+    stored = Case.objects.filter(rule_agrees__isnull=False)
+    assert (stored.count(), stored.filter(rule_agrees=True).count()) == (3, 1)
+    assert list(stored.filter(rule_agrees=False).order_by("-rule_disagreement")) == [strong, mild]
 
 
 def test_seed_cases_get_their_factors_from_the_posts(db):
@@ -123,8 +127,32 @@ def test_rule_page_counts_agreement_in_constant_queries(
             votes_no=0 if index % 2 else 3,
         )
     CaseFactory(title="A draft", draft=True, frequency="once", name_on_service=False, votes_no=5)
-    with django_assert_num_queries(1):
+    for case in Case.objects.all():
+        refresh_rule_figures(case=case)
+    # judged, agreeing, the page's count and its rows: the same for 2 cases and for 20
+    with django_assert_num_queries(4):
         page = client.get("/rule-of-thumb/").text
     assert f"They agree on {size // 2} of {size} judged cases." in page
     assert "Where they disagree most" in page and "Judged 0" in page
     assert "A draft" not in page
+
+
+def test_votes_and_new_factors_keep_the_stored_agreement_current(db, curator, vote):
+    case = CaseFactory(frequency="every_day", name_on_service=True)  # the rule says "no"
+    for voter in UserFactory.create_batch(2):
+        vote(voter, case, "yes")
+    case.refresh_from_db()
+    assert (case.rule_agrees, case.rule_disagreement) == (False, pytest.approx(1.0))
+
+    record_factors(
+        moderator=curator,
+        case=case,
+        frequency="once",
+        name_on_service=False,
+        customer_data_shared=None,
+        rare_expertise=None,
+    )
+    case.refresh_from_db()
+    assert (case.rule_agrees, case.rule_disagreement) == (True, pytest.approx(0.0))
+    page = Client().get("/rule-of-thumb/").text
+    assert "They agree on 1 of 1 judged case." in page

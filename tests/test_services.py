@@ -128,7 +128,7 @@ def test_plain_user_cannot_change_case_status(draft_case, user):
 def test_recount_votes_reports_and_fixes_drift(case):
     VoteFactory.create_batch(2, case=case, choice="no")  # raw rows: tallies not touched
     drifts = services.recount_votes()
-    assert [(d.case, d.stored, d.counted) for d in drifts] == [(case, (0, 0, 0), (0, 2, 0))]
+    assert [(d.case, d.field, d.stored, d.counted) for d in drifts] == [(case, "votes_no", 0, 2)]
     assert tallies(case) == (0, 2, 0)
     assert services.recount_votes() == []
 

@@ -120,7 +120,12 @@ class CaseAdmin(SimpleHistoryAdmin):
             obj.status = Case.objects.values_list("status", flat=True).get(pk=obj.pk)
         else:
             obj.status = Case.Status.DRAFT
-        super().save_model(request, obj, form, change)
+        services.render_case_text(obj)
+        if change:
+            obj.save(update_fields=services.editable_fields(obj))
+            services.refresh_rule_figures(case=obj)  # the factors may have changed
+        else:
+            obj.save()
         if new_status != obj.status:
             services.change_case_status(moderator=request.user, case=obj, status=new_status)
 
@@ -166,7 +171,7 @@ class CaseAdmin(SimpleHistoryAdmin):
                 "visible_comments",
             ]
         )
-        for case in queryset.select_related(None).with_tallies():
+        for case in queryset.select_related(None):
             writer.writerow(
                 [
                     case.slug,

@@ -4,7 +4,7 @@ Views call the `check_*` functions before acting so that they can answer 403 ear
 services call them again inside the transaction, on locked rows, where the answer is final.
 """
 
-from cases.services.cases import change_case_status
+from cases.services.cases import change_case_status, editable_fields, render_case_text
 from cases.services.comments import (
     add_comment,
     delete_comment,
@@ -24,7 +24,7 @@ from cases.services.curation import (
     send_back_proposal,
     unfeature_case,
 )
-from cases.services.figures import TALLY_FIELDS
+from cases.services.figures import TALLY_FIELDS, refresh_rule_figures
 from cases.services.flags import FLAGS_TO_HIDE, check_can_flag, flag_comment, resolve_flags
 from cases.services.permissions import (
     can_delete_comment,
@@ -79,6 +79,7 @@ __all__ = [
     "credit_mind_change",
     "delete_comment",
     "edit_comment",
+    "editable_fields",
     "feature_case",
     "flag_comment",
     "hide_comment",
@@ -90,7 +91,9 @@ __all__ = [
     "rate_comment",
     "record_factors",
     "recount_votes",
+    "refresh_rule_figures",
     "reject_proposal",
+    "render_case_text",
     "reopen_case",
     "resolve_flags",
     "restore_comment",

@@ -6,9 +6,29 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from cases.markdown import render_markdown
 from cases.models import Case, ModerationLog
+from cases.models.cases import DERIVED_FIELDS
 from cases.services.log import log_moderation
 from cases.services.permissions import check_can_change_case_status
+
+
+def render_case_text(case: Case) -> Case:
+    """Render the case's Markdown into its stored HTML; call before every save that may
+    change the story (proposals, imports, the seed, the admin). `rerender_markdown` redoes
+    all of it after a change to the sanitiser."""
+    case.story_html = render_markdown(case.story)
+    return case
+
+
+def editable_fields(case: Case) -> list[str]:
+    """The columns a form may save: everything but the figures the site keeps itself, so
+    that saving an edit never writes back tallies read before the last vote."""
+    return [
+        field.name
+        for field in case._meta.concrete_fields
+        if not field.primary_key and field.name not in DERIVED_FIELDS
+    ] + ["story_html"]
 
 
 @transaction.atomic

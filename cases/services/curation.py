@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from cases.models import Case, ModerationLog
+from cases.services.figures import refresh_rule_figures
 from cases.services.log import log_moderation
 from cases.services.permissions import check_can_moderate_comments
 
@@ -195,4 +196,4 @@ def record_factors(
             "updated_at",
         ]
     )  # fmt: skip
-    return locked
+    return refresh_rule_figures(case=locked)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from cases.models import Case, Source
+from cases.services.cases import editable_fields, render_case_text
 from cases.services.permissions import check_not_suspended
 
 MAX_PENDING_PROPOSALS = 3
@@ -50,6 +51,7 @@ def propose_case(*, proposer: User, data: dict, sources: list[dict]) -> Case:
         submitted_at=timezone.now(),
     )
     case.full_clean(exclude=["slug"], validate_unique=False, validate_constraints=False)
+    render_case_text(case)
     _save_with_unique_slug(case)
     _replace_sources(case, cleaned_sources)
     return case
@@ -79,7 +81,8 @@ def resubmit_proposal(*, proposer: User, case: Case, data: dict, sources: list[d
     locked.status = Case.Status.PENDING
     locked.submitted_at = timezone.now()
     locked.full_clean(exclude=["slug"], validate_unique=False, validate_constraints=False)
-    locked.save()
+    render_case_text(locked)
+    locked.save(update_fields=editable_fields(locked))
     _replace_sources(locked, cleaned_sources)
     return locked
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from copy import copy
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -102,12 +103,8 @@ def _same(a: Any, b: Any) -> bool:
 
 
 def _derived(case: Case, counted: Counted) -> dict[str, Any]:
-    class Numbers:  # the case's factors with the counted tallies
-        pass
-
-    numbers = Numbers()
-    for name in ("frequency", "name_on_service", "customer_data_shared", "rare_expertise"):
-        setattr(numbers, name, getattr(case, name))
+    """The derived figures of the case as its counted tallies make them."""
+    numbers = copy(case)
     for name in TALLY_FIELDS.values():
         setattr(numbers, name, counted.numbers[name])
     return verdict_figures(numbers, [tuple(n) for n in counted.perspectives.values()])

@@ -1,5 +1,7 @@
 from django import template
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from cases import services
 from cases.markdown import render_markdown
@@ -55,3 +57,21 @@ def deletable_by(comment: Comment, user) -> bool:
 @register.filter
 def own_edit_window(comment: Comment, user) -> bool:
     return services.within_own_edit_window(user, comment)
+
+
+@register.filter
+def points(comment: Comment) -> str:
+    """“3 points”, with the convincing / not convincing split for screen readers' title."""
+    return ngettext("%(count)d point", "%(count)d points", comment.score) % {"count": comment.score}
+
+
+@register.filter
+def minds_changed(count: int) -> str:
+    return ngettext("changed %(count)d mind", "changed %(count)d minds", count) % {"count": count}
+
+
+@register.filter
+def hidden_own_note(comment: Comment) -> str:
+    return _("Only you can see this comment: it is hidden. %(reason)s") % {
+        "reason": comment.hidden_reason
+    }

@@ -12,7 +12,7 @@ from django_htmx.middleware import HtmxDetails
 from cases import services
 from cases.forms import CaseFilterForm
 from cases.models import Case
-from cases.views.page import case_page_context
+from cases.selectors.case_page import case_page
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -25,7 +25,7 @@ def case_list(request: HtmxHttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "cases/case_list.html", {"form": form, "page": None}, status=400)
 
-    cases = Case.objects.published().with_tallies().select_related("category")
+    cases = Case.objects.published().select_related("category")
     query = form.cleaned_data["q"]
     category = form.cleaned_data["category"]
     sort = form.cleaned_data["sort"]
@@ -42,7 +42,6 @@ def case_list(request: HtmxHttpRequest) -> HttpResponse:
         featured = list(
             Case.objects.published()
             .filter(featured_at__isnull=False)
-            .with_tallies()
             .select_related("category")
             .order_by("-featured_at")[: services.MAX_FEATURED]
         )
@@ -63,4 +62,4 @@ def case_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     case = get_object_or_404(
         Case.objects.visible_to(request.user).select_related("category"), slug=slug
     )
-    return render(request, "cases/case_detail.html", case_page_context(request, case))
+    return render(request, "cases/case_detail.html", case_page(request, case))

@@ -14,8 +14,9 @@ from cases import services, threads
 from cases.decorators import login_required_back_to_case, login_required_back_to_comment
 from cases.forms import CommentDeleteForm, CommentEditForm, CommentForm, CommentRatingForm
 from cases.models import Case, Comment
+from cases.selectors.case_page import case_page, single_comment
+from cases.selectors.comments import page_of_comment
 from cases.views.cases import HtmxHttpRequest
-from cases.views.page import case_comments, case_page_context, page_of_comment, viewer_marks
 from cases.views.votes import bad_request
 
 
@@ -34,17 +35,22 @@ def comment_redirect(request: HtmxHttpRequest, comment: Comment) -> HttpResponse
     return redirect(f"{comment.case.get_absolute_url()}{suffix}#comment-{comment.pk}")
 
 
-def render_one_comment(request: HtmxHttpRequest, comment: Comment) -> HttpResponse:
-    """The comment as the thread shows it, for htmx to swap in place."""
-    roots = threads.build_threads(
-        case_comments(comment.case), order="old", viewer_id=request.user.pk
-    )
-    node = next((n for n in threads.flatten(roots) if n.comment.pk == comment.pk), None)
-    if node is None:
+def render_one_comment(
+    request: HtmxHttpRequest, comment: Comment, *, posted: str = ""
+) -> HttpResponse:
+    """The comment as the thread shows it, for htmx to swap in place. `posted`: the message
+    after a new comment, sent with the comment count and a fresh form out of band."""
+    context = single_comment(request, comment)
+    if context is None:
         # Deleted without replies: nothing stays in the thread, so the swap removes it.
         return HttpResponse("")
-    context = {"node": node, "case": comment.case, **viewer_marks(request.user, comment.case)}
-    return render(request, "cases/_comment.html", context)
+    if posted:
+        comment.case.refresh_from_db(fields=["comment_count"])
+        context.update(comment_message=posted, comment_form=CommentForm(), posted=True)
+        context["case"] = comment.case
+    return render(
+        request, "cases/_comment_posted.html" if posted else "cases/_comment.html", context
+    )
 
 
 @require_POST
@@ -71,19 +77,18 @@ def comment_create(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 
     if comment is None:
         # Back to the form, with the error and everything the user typed.
-        if parent is not None and not request.htmx:
-            return render(request, "cases/comment_reply.html", {"parent": parent, "form": form})
-        context = case_page_context(request, case, comment_form=form)
+        if parent is not None:
+            template = "cases/comment_reply.html" + ("#reply-form" if request.htmx else "")
+            return render(request, template, {"parent": parent, "form": form})
         if request.htmx:
-            context["reply_form_for"] = parent.pk if parent else None
-            return render(request, "cases/case_detail.html#comments", context)
-        return render(request, "cases/case_detail.html", context)
+            return render(request, "cases/_comment_form.html", {"case": case, "comment_form": form})
+        return render(
+            request, "cases/case_detail.html", case_page(request, case, comment_form=form)
+        )
 
     message = _("Your reply is posted.") if parent else _("Your comment is posted.")
     if request.htmx:
-        context = case_page_context(request, case)
-        context["comment_message"] = message
-        return render(request, "cases/case_detail.html#comments", context)
+        return render_one_comment(request, comment, posted=message)
     messages.success(request, message)
     return comment_redirect(request, comment)
 

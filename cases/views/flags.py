@@ -36,7 +36,9 @@ def flag_comment(request: HtmxHttpRequest, comment_id: int) -> HttpResponse:
             "viewer_flagged_ids": _flagged_ids(request, comment),
             "flag_form_open": True,
         }
-        return render(request, "cases/flag_comment.html", context)
+        # htmx loads the form in place of the comment's "Flag" link (no form per comment).
+        template = FLAG_FRAGMENT if request.htmx else "cases/flag_comment.html"
+        return render(request, template, context)
 
     form = FlagForm(request.POST)
     if not form.is_valid():

@@ -1,16 +1,28 @@
+from django.conf import settings
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from cases.models import Case
-from cases.rule_of_thumb import rule_vs_crowd
+from cases.querysets import TOTAL_VOTES
+from cases.rule_of_thumb import agreement
 
 
 @require_GET
 def rule_of_thumb(request: HttpRequest) -> HttpResponse:
-    """How often the rule of thumb and the crowd agree, and where they disagree most."""
-    cases = Case.objects.published().only(
-        "title", "slug", "frequency", "name_on_service", "customer_data_shared",
-        "rare_expertise", "votes_yes", "votes_no", "votes_depends",
-    )  # fmt: skip
-    return render(request, "cases/rule_of_thumb.html", {"summary": rule_vs_crowd(cases)})
+    """How often the rule of thumb and the crowd agree, and where they disagree most: two
+    counts and one page of disagreements, all from the stored figures (`rule_agrees`,
+    `rule_disagreement`, kept by every vote and every change of the factors)."""
+    judged = Case.objects.published().filter(rule_agrees__isnull=False)
+    disagreeing = judged.filter(rule_agrees=False).order_by(
+        "-rule_disagreement", TOTAL_VOTES.desc(), "pk"
+    )
+    page = Paginator(disagreeing, settings.CASES_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "judged": judged.count(),
+        "agreeing": judged.filter(rule_agrees=True).count(),
+        "page": page,
+        "disagreements": [agreement(case) for case in page.object_list],
+    }
+    return render(request, "cases/rule_of_thumb.html", context)

@@ -13,8 +13,8 @@ from cases import services
 from cases.decorators import login_required_back_to_case
 from cases.forms import ChangedMindForm, VoteForm
 from cases.models import Case, Comment, Vote
+from cases.selectors.case_page import case_page, vote_box
 from cases.views.cases import HtmxHttpRequest
-from cases.views.page import case_page_context
 
 
 def bad_request(request: HtmxHttpRequest, case: Case, reason: str) -> HttpResponse:
@@ -22,10 +22,12 @@ def bad_request(request: HtmxHttpRequest, case: Case, reason: str) -> HttpRespon
     return render(request, "400.html", context, status=400)
 
 
-def render_vote_box(request: HtmxHttpRequest, case: Case, message: str) -> HttpResponse:
-    context = case_page_context(request, case)
-    context["vote_message"] = message
-    return render(request, "cases/case_detail.html#vote-box", context)
+def render_vote_box(
+    request: HtmxHttpRequest, case: Case, message: str, vote: Vote | None = None
+) -> HttpResponse:
+    """The vote box alone, from its own small context (cases/selectors/case_page.py)."""
+    context = vote_box(case, request.user, vote=vote, message=message)
+    return render(request, "cases/_vote_box.html", context)
 
 
 @require_POST
@@ -52,7 +54,7 @@ def vote(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         message = _("You had already voted “%(label)s”; nothing changed.") % {"label": label}
 
     if request.htmx:
-        return render_vote_box(request, case, message)
+        return render_vote_box(request, case, message, vote=outcome.vote)
     messages.success(request, message)
     if outcome.changed:
         # Without JavaScript, the question "did a comment change your mind?" is its own page.
@@ -66,7 +68,7 @@ def changed_mind(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     case = get_object_or_404(Case.objects.visible_to(request.user), slug=slug)
     services.check_can_participate(user=request.user, case=case)
     if request.method == "GET":
-        context = case_page_context(request, case, order="best")
+        context = case_page(request, case, order="best")
         if not context["mind_change_pending"]:
             messages.info(request, _("Only a change of your vote can credit a comment."))
             return redirect(case.get_absolute_url())

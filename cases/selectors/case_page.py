@@ -1,0 +1,143 @@
+"""What the case page shows, and what each of its htmx partials shows, gathered here.
+
+The page is three parts, each with its own small context: the case itself (story, facts,
+sources, chart, perspectives, rule of thumb: stored figures, a few indexed reads), the vote
+box (the viewer's vote; conditions and "did a comment change your mind?" only when there is
+something to show), and the discussion (one page of threads; cases/selectors/comments.py).
+An htmx vote renders only the vote box; an htmx comment renders only that comment.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import BadRequest
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+from cases import services, threads
+from cases.charts import chart_for
+from cases.forms import CommentForm, VoteForm
+from cases.models import Case, Vote
+from cases.perspectives import verdict_by_perspective
+from cases.rule_of_thumb import agreement
+from cases.selectors import comments as comment_reads
+from cases.tallies import depends_conditions, vote_shift
+
+
+def comment_order(request: HttpRequest) -> str:
+    order = request.GET.get("order") or threads.DEFAULT_ORDER
+    if order not in threads.ORDERS:
+        raise BadRequest(
+            _("“%(order)s” is not a comment order: use best, new or old.") % {"order": order}
+        )
+    return order
+
+
+def _viewer(request: HttpRequest):
+    return request.user if request.user.is_authenticated else None
+
+
+def viewer_vote(case: Case, viewer) -> Vote | None:
+    return Vote.objects.filter(user=viewer, case=case).first() if viewer else None
+
+
+def vote_box(
+    case: Case,
+    viewer,
+    *,
+    vote: Vote | None = None,
+    vote_form: VoteForm | None = None,
+    message: str = "",
+) -> dict[str, Any]:
+    """The vote box's context. `vote`: the viewer's vote when the caller already has it
+    (after casting one), else it is read. At most three queries: the vote, the conditions
+    (only when any are named), the comments to credit (only after a change of vote)."""
+    if vote is None:
+        vote = viewer_vote(case, viewer)
+    pending = services.mind_change_pending(vote)
+    initial = {"choice": vote.choice, "condition": vote.condition} if vote else {}
+    return {
+        "case": case,
+        "vote_form": vote_form or VoteForm(initial=initial),
+        "viewer_vote": vote.choice if vote else None,
+        "shift": vote_shift(case),
+        "conditions": depends_conditions(case),
+        "mind_change_pending": pending,
+        "mind_change_candidates": (
+            comment_reads.mind_change_candidates(case, viewer) if pending else []
+        ),
+        "vote_message": message,
+    }
+
+
+def comment_section(
+    case: Case,
+    viewer,
+    *,
+    order: str,
+    page_number: Any = None,
+    comment_form: CommentForm | None = None,
+    message: str = "",
+) -> dict[str, Any]:
+    """The discussion: one page of threads, the highlights, the viewer's marks on the page."""
+    viewer_id = viewer.pk if viewer else None
+    thread_page = comment_reads.thread_page(
+        case, order=order, viewer_id=viewer_id, page_number=page_number
+    )
+    comment_ids = [node.comment.pk for node in thread_page.nodes]
+    return {
+        "case": case,
+        "order": order,
+        "orders": threads.ORDERS,
+        "threads_page": thread_page.page,
+        "comment_nodes": thread_page.nodes,
+        "comment_count": case.comment_count,
+        "best_by_side": comment_reads.best_by_side(case),
+        "most_minds_changed": comment_reads.most_minds_changed(case),
+        "comment_form": comment_form or CommentForm(),
+        "comment_message": message,
+        "labels": comment_reads.comment_labels(),
+        **comment_reads.viewer_marks(viewer, comment_ids),
+    }
+
+
+def case_page(
+    request: HttpRequest,
+    case: Case,
+    *,
+    comment_form: CommentForm | None = None,
+    vote_form: VoteForm | None = None,
+    order: str | None = None,
+) -> dict[str, Any]:
+    """Everything the case page shows."""
+    viewer = _viewer(request)
+    return {
+        **vote_box(case, viewer, vote_form=vote_form),
+        **comment_section(
+            case,
+            viewer,
+            order=order or comment_order(request),
+            page_number=request.GET.get("page"),
+            comment_form=comment_form,
+        ),
+        "sources": case.sources.all(),
+        "perspective_verdicts": verdict_by_perspective(case),
+        "rule": agreement(case),
+        "chart": chart_for(case),
+        "is_curator": services.is_curator(request.user),
+    }
+
+
+def single_comment(request: HttpRequest, comment) -> dict[str, Any] | None:
+    """The context for one comment swapped in place by htmx; None when it leaves the page."""
+    viewer = _viewer(request)
+    node = comment_reads.comment_node(comment, viewer_id=viewer.pk if viewer else None)
+    if node is None:
+        return None
+    return {
+        "node": node,
+        "case": node.comment.case,
+        "labels": comment_reads.comment_labels(),
+        **comment_reads.viewer_marks(viewer, [node.comment.pk]),
+    }

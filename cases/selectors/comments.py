@@ -1,0 +1,170 @@
+"""The discussion of a case, one page of threads at a time.
+
+Every read here is bounded by the page, never by the case: the page's top-level comments
+(ordered in SQL on stored, indexed columns), their replies (`root_id IN …`), the viewer's
+ratings and flags on exactly those comments, and the highlights above the thread, each a
+LIMIT query. A case with 5,000 comments costs what one with 50 does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from cases import threads
+from cases.models import Case, Comment, CommentVote, Flag, Vote
+
+BEST_ORDER = threads.SQL_ORDER["best"]
+
+
+def _shown(viewer_id: int | None) -> Q:
+    """What a viewer sees as a comment: readable ones, and their own hidden ones."""
+    shown = Q(hidden_at__isnull=True, deleted_at__isnull=True)
+    if viewer_id is not None:
+        shown |= Q(deleted_at__isnull=True, author_id=viewer_id)
+    return shown
+
+
+def thread_roots(case: Case, *, order: str, viewer_id: int | None) -> QuerySet[Comment]:
+    """The case's top-level comments that have something to show, in the page's order.
+
+    A deleted or hidden top-level comment stays (as a placeholder) exactly when a comment of
+    its thread is shown: the same rule threads.build_threads applies node by node.
+    """
+    shown = _shown(viewer_id)
+    in_thread_shown = Exists(Comment.objects.filter(root_id=OuterRef("pk")).filter(shown))
+    return (
+        Comment.objects.filter(case=case, parent__isnull=True)
+        .filter(shown | in_thread_shown)
+        .order_by(*threads.SQL_ORDER[order])
+    )
+
+
+def _with_authors(comments: QuerySet[Comment]) -> QuerySet[Comment]:
+    return comments.select_related("author").with_author_vote()
+
+
+@dataclass(frozen=True)
+class ThreadPage:
+    page: Page
+    nodes: list[threads.ThreadNode]  # in reading order
+
+
+def thread_page(
+    case: Case, *, order: str, viewer_id: int | None, page_number: Any = None
+) -> ThreadPage:
+    """One page of threads (THREADS_PER_PAGE top-level comments with all their replies), in
+    three queries: the count, the roots, the replies."""
+    paginator = Paginator(
+        thread_roots(case, order=order, viewer_id=viewer_id), threads.THREADS_PER_PAGE
+    )
+    page = paginator.get_page(page_number)
+    roots = list(_with_authors(page.object_list))
+    replies = []
+    if roots:
+        replies = list(
+            _with_authors(Comment.objects.filter(root_id__in=[root.pk for root in roots]))
+        )
+    built = threads.build_threads(roots + replies, order=order, viewer_id=viewer_id)
+    return ThreadPage(page=page, nodes=threads.flatten(built))
+
+
+def page_of_comment(case: Case, comment: Comment, *, order: str, viewer_id: int | None) -> int:
+    """Which page of threads holds the comment, so that a redirect lands on it: the ids of
+    the roots in order (one narrow query), not the comments."""
+    root_id = comment.root_id or comment.pk
+    ids = list(thread_roots(case, order=order, viewer_id=viewer_id).values_list("pk", flat=True))
+    if root_id not in ids:
+        return 1
+    return ids.index(root_id) // threads.THREADS_PER_PAGE + 1
+
+
+def comment_node(comment: Comment, *, viewer_id: int | None) -> threads.ThreadNode | None:
+    """One comment as its thread shows it, for an htmx swap in place; None when nothing of
+    it stays (deleted or hidden, without replies that are shown)."""
+    comment = _with_authors(Comment.objects.filter(pk=comment.pk)).select_related("case").get()
+    node = threads.ThreadNode(comment)
+    if comment.is_deleted:
+        node.shown_as = "deleted"
+    elif comment.is_hidden:
+        node.shown_as = "hidden_own" if comment.author_id == viewer_id else "hidden"
+    if node.shown_as in ("deleted", "hidden"):
+        has_shown_replies = Comment.objects.filter(
+            Q(parent=comment) | Q(root=comment), _shown(viewer_id)
+        ).exists()
+        if not has_shown_replies:
+            return None
+    return node
+
+
+def viewer_marks(viewer, comment_ids: list[int]) -> dict[str, Any]:
+    """The viewer's ratings and flags on these comments only: one query each, the way
+    Lobsters loads a reader's votes."""
+    if viewer is None or not viewer.is_authenticated or not comment_ids:
+        return {"viewer_ratings": {}, "viewer_flagged_ids": set()}
+    ratings = CommentVote.objects.filter(user=viewer, comment_id__in=comment_ids)
+    flags = Flag.objects.filter(user=viewer, comment_id__in=comment_ids)
+    return {
+        "viewer_ratings": dict(ratings.values_list("comment_id", "value")),
+        "viewer_flagged_ids": set(flags.values_list("comment_id", flat=True)),
+    }
+
+
+def readable_comments(case: Case) -> QuerySet[Comment]:
+    return Comment.objects.filter(case=case).visible()
+
+
+def best_by_side(case: Case) -> dict[str, Comment]:
+    """The most convincing readable comment from each side ("made sense" / "did not"),
+    judged by its author's vote on the case; only comments someone found convincing count.
+    One query per side, each a LIMIT 1 on the stored score."""
+    best = {}
+    for side in (Vote.Choice.YES, Vote.Choice.NO):
+        comment = (
+            _with_authors(readable_comments(case).filter(upvotes__gt=0))
+            .filter(author_vote=side)
+            .order_by(*BEST_ORDER)
+            .first()
+        )
+        if comment is not None:
+            best[str(side)] = comment
+    return best
+
+
+def most_minds_changed(case: Case, limit: int = 3) -> list[Comment]:
+    return list(
+        readable_comments(case)
+        .filter(minds_changed__gt=0)
+        .order_by("-minds_changed", "created_at", "pk")[:limit]
+    )
+
+
+def mind_change_candidates(case: Case, viewer, limit: int = 10) -> list[Comment]:
+    """Comments a voter may credit: readable, not their own, the most convincing first."""
+    return list(
+        _with_authors(readable_comments(case).exclude(author=viewer)).order_by(*BEST_ORDER)[:limit]
+    )
+
+
+def comment_labels() -> dict[str, str]:
+    """The constant words of a comment, translated once per page rather than per comment."""
+    return {
+        "deleted": _("[deleted]"),
+        "hidden": _("[hidden by the moderators]"),
+        "deleted_account": _("[deleted account]"),
+        "edited": _("edited"),
+        "convincing": _("Convincing"),
+        "not_convincing": _("Not convincing"),
+        "reply": _("Reply"),
+        "edit": _("Edit"),
+        "delete": _("Delete"),
+        "delete_curator": _("Delete (curator)"),
+        "why_delete": _("Why delete it?"),
+        "confirm_delete": _("Delete your comment? Replies to it stay."),
+        "flag": _("Flag"),
+        "flagged": _("You flagged this comment."),
+    }
