@@ -6,7 +6,7 @@ from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.forms import PerspectiveForm
@@ -14,7 +14,7 @@ from accounts.models import User
 from cases.services.perspectives import set_perspective
 
 
-@require_GET
+@require_safe
 def profile(request: HttpRequest, username: str) -> HttpResponse:
     """A person's votes and comments on published cases, newest first."""
     person = get_object_or_404(User, username=username, is_active=True)

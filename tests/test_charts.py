@@ -2,6 +2,7 @@
 
 import re
 from datetime import timedelta
+from itertools import pairwise
 
 import pytest
 from django.template.loader import render_to_string
@@ -248,7 +249,7 @@ def test_sample_indexes_gives_exactly_count_distinct_indexes(length, count):
     assert indexes == sorted(set(indexes))
     assert indexes[0] == 0
     assert indexes[-1] == length - 1
-    gaps = {b - a for a, b in zip(indexes, indexes[1:], strict=False)}
+    gaps = {b - a for a, b in pairwise(indexes)}
     assert max(gaps) - min(gaps) <= 1
 
 
@@ -313,6 +314,7 @@ def test_recount_finds_no_drift_after_real_votes_and_rebuilds_a_lost_point(case)
     cast_vote(user=people[1], case=case, choice="yes")
     cast_vote(user=people[2], case=case, choice="no")
     before = stored_points(case)
+    times = list(VerdictPoint.objects.filter(case=case).order_by("bucket").values_list("at"))
     assert [events for _b, events, _v, _y in before] == [5, 10, 14]
 
     assert recount_votes(fix=False) == []
@@ -328,4 +330,7 @@ def test_recount_finds_no_drift_after_real_votes_and_rebuilds_a_lost_point(case)
 
     assert [d.field for d in fixed] == ["chart points"]
     assert stored_points(case) == before
+    assert list(VerdictPoint.objects.filter(case=case).order_by("bucket").values_list("at")) == (
+        times
+    )
     assert recount_votes(fix=False) == []

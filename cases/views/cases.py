@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django_htmx.middleware import HtmxDetails
 
 from cases import services
@@ -19,7 +19,7 @@ class HtmxHttpRequest(HttpRequest):
     htmx: HtmxDetails
 
 
-@require_GET
+@require_safe
 def case_list(request: HtmxHttpRequest) -> HttpResponse:
     form = CaseFilterForm(request.GET)
     if not form.is_valid():
@@ -57,7 +57,7 @@ def case_list(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, "cases/case_list.html", context)
 
 
-@require_GET
+@require_safe
 def case_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     case = get_object_or_404(
         Case.objects.visible_to(request.user).select_related("category"), slug=slug

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from cases import services
 from cases.curation_forms import CloseCaseForm, DecisionNoteForm, FactorsForm
@@ -53,7 +53,7 @@ def _pending() -> list[Case]:
     )
 
 
-@require_GET
+@require_safe
 @curator_required
 def review_queue(request: HtmxHttpRequest) -> HttpResponse:
     featured = Case.objects.filter(featured_at__isnull=False).order_by("-featured_at")

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.models import User
 from cases import services
@@ -91,7 +91,7 @@ def curator_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
     return wrapper
 
 
-@require_GET
+@require_safe
 def moderation_log(request: HtmxHttpRequest) -> HttpResponse:
     """Every moderation act, newest first; hidden comments' text is never shown here."""
     form = ModerationLogFilterForm(request.GET)

@@ -2,14 +2,14 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from cases.models import Case
 from cases.querysets import TOTAL_VOTES
 from cases.rule_of_thumb import agreement
 
 
-@require_GET
+@require_safe
 def rule_of_thumb(request: HttpRequest) -> HttpResponse:
     """How often the rule of thumb and the crowd agree, and where they disagree most: two
     counts and one page of disagreements, all from the stored figures (`rule_agrees`,
