@@ -458,6 +458,8 @@ def fetch(url: str, headers: dict[str, str] | None = None, data: bytes | None = 
     except urllib.error.HTTPError as error:  # 3xx (not followed), 4xx, 5xx
         body = error.read()
         status, got = error.code, error.headers
+    except OSError as error:  # refused, reset, timed out: status 0, the reason as the body
+        body, status, got = str(error).encode(), 0, {}
     return Response(
         status, {k.lower(): v for k, v in got.items()}, body, time.perf_counter() - started
     )

@@ -83,6 +83,7 @@ class VoteFactory(factory.django.DjangoModelFactory):
 class CommentFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Comment
+        skip_postgeneration_save = True
 
     case = factory.SubFactory(CaseFactory)
     author = factory.SubFactory(UserFactory)

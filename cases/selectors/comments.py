@@ -85,20 +85,13 @@ def page_of_comment(case: Case, comment: Comment, *, order: str, viewer_id: int 
 
 def comment_node(comment: Comment, *, viewer_id: int | None) -> threads.ThreadNode | None:
     """One comment as its thread shows it, for an htmx swap in place; None when nothing of
-    it stays (deleted or hidden, without replies that are shown)."""
-    comment = _with_authors(Comment.objects.filter(pk=comment.pk)).select_related("case").get()
-    node = threads.ThreadNode(comment)
-    if comment.is_deleted:
-        node.shown_as = "deleted"
-    elif comment.is_hidden:
-        node.shown_as = "hidden_own" if comment.author_id == viewer_id else "hidden"
-    if node.shown_as in ("deleted", "hidden"):
-        has_shown_replies = Comment.objects.filter(
-            Q(parent=comment) | Q(root=comment), _shown(viewer_id)
-        ).exists()
-        if not has_shown_replies:
-            return None
-    return node
+    it stays (deleted or hidden, without shown replies below it). Reads that one thread."""
+    root_id = comment.root_id or comment.pk
+    thread = _with_authors(
+        Comment.objects.filter(Q(pk=root_id) | Q(root_id=root_id))
+    ).select_related("case")
+    built = threads.build_threads(list(thread), order="old", viewer_id=viewer_id)
+    return next((node for node in threads.flatten(built) if node.comment.pk == comment.pk), None)
 
 
 def viewer_marks(viewer, comment_ids: list[int]) -> dict[str, Any]:

@@ -1,0 +1,120 @@
+"""What the case page and its htmx partials cost, pinned at two sizes: 9 comments and 5,000
+on one case (queries), and the signed-in page's bytes against the anonymous one's."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from cases import services
+from cases.markdown import render_markdown
+from cases.models import Case, Comment
+from cases.services.recount import rebuild_all_figures
+from tests.conftest import HTMX
+from tests.factories import CaseFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+# About the length of a real comment here (the seed discussions' average is ~300 characters).
+BODY = (
+    "Handing the phones to a call center saved money in the first year, but the agents "
+    "could not see the order history, so every second caller had to explain everything "
+    "again. The **savings** went into refunds and lost customers within two years."
+)
+
+
+def threads_of(case, count, authors):
+    """`count` comments in threads of three (root, reply, reply to the reply), bulk-made."""
+    start = timezone.now() - timedelta(days=1)
+    made = 0
+    while made < count:
+        root = Comment.objects.create(
+            case=case, author=authors[made % len(authors)], body=BODY,
+            body_html=render_markdown(BODY), created_at=start,
+        )  # fmt: skip
+        replies = [
+            Comment(case=case, author=authors[(made + n) % len(authors)], parent=root, root=root,
+                    depth=n, body=BODY, body_html=render_markdown(BODY))
+            for n in (1, 2)
+        ]  # fmt: skip
+        Comment.objects.bulk_create(replies[: max(0, count - made - 1)])
+        made += 1 + len(replies[: max(0, count - made - 1)])
+    rebuild_all_figures()
+
+
+@pytest.fixture(params=[9, 5_000], ids=["9-comments", "5000-comments"])
+def busy_case(request, db):
+    case = CaseFactory()
+    case.sources.create(title="A post", language="de")
+    authors = UserFactory.create_batch(4)
+    threads_of(case, request.param, authors)
+    for voter in UserFactory.create_batch(12):
+        services.cast_vote(user=voter, case=case, choice="yes")
+    return Case.objects.get(pk=case.pk)
+
+
+# case, sources, threads (count, roots, replies), best per side (2), minds changed,
+# perspectives, chart points (12 votes)
+ANONYMOUS = 10
+# + session, user, the viewer's vote, their ratings and flags on the page
+SIGNED_IN = ANONYMOUS + 5
+
+
+def test_case_page_queries_do_not_grow_with_the_comments(
+    client, busy_case, django_assert_num_queries
+):
+    with django_assert_num_queries(ANONYMOUS):
+        response = client.get(busy_case.get_absolute_url())
+    assert response.text.count('<article id="comment-') <= 50 * 3  # one page of threads
+    client.force_login(UserFactory())
+    with django_assert_num_queries(SIGNED_IN):
+        client.get(busy_case.get_absolute_url())
+
+
+def test_htmx_vote_renders_only_the_vote_box(client, busy_case, django_assert_num_queries):
+    voter = UserFactory()
+    client.force_login(voter)
+    url = reverse("cases:vote", kwargs={"slug": busy_case.slug})
+    # session, user, case; the vote (in a savepoint here): the voter's and the case's rows
+    # locked, the vote read and written, perspective tallies, case figures, event, chart
+    # point; the box itself reads nothing more (its vote comes from the service).
+    with django_assert_num_queries(13):
+        response = client.post(url, {"choice": "no"}, headers=HTMX)
+    assert response.text.lstrip().startswith('<section id="vote-box"')
+    assert "comment-thread" not in response.text
+    assert "13 votes in all" in response.text
+
+
+def test_htmx_comment_renders_only_that_comment(client, busy_case, django_assert_num_queries):
+    client.force_login(UserFactory())
+    url = reverse("cases:comment_create", kwargs={"slug": busy_case.slug})
+    # session, user, case; the comment (savepoint, lock, insert, count); the thread it sits
+    # in, the viewer's marks, the count for the heading
+    with django_assert_num_queries(12):
+        response = client.post(url, {"body": "A new point."}, headers=HTMX)
+    assert response.text.count('<article id="comment-') == 1
+    assert "A new point." in response.text
+    assert len(response.content) < 6_000
+
+
+def test_htmx_rating_renders_only_that_comment(client, busy_case, django_assert_num_queries):
+    client.force_login(UserFactory())
+    comment = Comment.objects.filter(case=busy_case, parent__isnull=True).first()
+    url = reverse("cases:comment_rate", kwargs={"comment_id": comment.pk})
+    with django_assert_num_queries(12):
+        response = client.post(url, {"value": "up"}, headers=HTMX)
+    assert response.text.count('<article id="comment-') == 1
+
+
+def test_signed_in_page_is_at_most_twice_the_anonymous_one(client, db):
+    case = CaseFactory()
+    authors = UserFactory.create_batch(4)
+    threads_of(case, 50, authors)
+    anonymous = len(client.get(case.get_absolute_url()).content)
+    client.force_login(UserFactory())
+    signed_in = len(client.get(case.get_absolute_url()).content)
+    assert signed_in <= 2 * anonymous, (signed_in, anonymous)
+    assert re.search(r'<form id="rate-form"', client.get(case.get_absolute_url()).text)
