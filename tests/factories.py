@@ -78,6 +78,7 @@ class VoteFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     case = factory.SubFactory(CaseFactory)
     choice = Vote.Choice.YES
+    first_choice = factory.SelfAttribute("choice")
 
 
 class CommentFactory(factory.django.DjangoModelFactory):
