@@ -36,6 +36,7 @@ staticfiles/staticfiles.json: $(STAMP) .secret_key outsourcing/settings.py \
 run: $(STAMP) .secret_key staticfiles/staticfiles.json
 	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
 	$(RUN_ENV) $(BIN)/python manage.py seed_cases
+	$(RUN_ENV) $(BIN)/python manage.py recount_votes
 	DJANGO_DEBUG=1 $(BIN)/python manage.py ensure_dev_superuser
 	@echo "Serving on http://127.0.0.1:$(PORT)/  (admin: http://127.0.0.1:$(PORT)/admin/)"
 	$(RUN_ENV) PORT=$(PORT) exec $(BIN)/gunicorn -c outsourcing/gunicorn.conf.py outsourcing.wsgi
