@@ -12,6 +12,7 @@ urlpatterns = [
     path("cases/<slug:slug>/vote/", views.vote, name="vote"),
     path("cases/<slug:slug>/changed-mind/", views.changed_mind, name="changed_mind"),
     path("cases/<slug:slug>/comments/", views.comment_create, name="comment_create"),
+    path("comments/<int:comment_id>/", views.comment_permalink, name="comment_permalink"),
     path("comments/<int:comment_id>/reply/", views.comment_reply, name="comment_reply"),
     path("comments/<int:comment_id>/edit/", views.comment_edit, name="comment_edit"),
     path("comments/<int:comment_id>/delete/", views.comment_delete, name="comment_delete"),

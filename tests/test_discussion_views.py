@@ -282,3 +282,17 @@ def test_overlong_condition_is_400(user_client, case):
     )
     assert response.status_code == 400
     assert "at most 200 characters" in response.text
+
+
+def test_a_comments_permalink_lands_on_the_page_of_its_thread(client, case):
+    roots = [CommentFactory(case=case, body=f"Root {n}.") for n in range(55)]
+    reply = CommentFactory(case=case, parent=roots[-1], body="A late reply.")
+    # "best" with no ratings: oldest first, so the 55th thread is on page 2
+    response = client.get(url("comment_permalink", comment_id=reply.pk))
+    assert response.status_code == 302
+    assert response.url == f"{case.get_absolute_url()}?page=2#comment-{reply.pk}"
+    assert "A late reply." in client.get(response.url).text
+    first = client.get(url("comment_permalink", comment_id=roots[0].pk))
+    assert first.url == f"{case.get_absolute_url()}#comment-{roots[0].pk}"
+    draft_comment = CommentFactory(case=CaseFactory(draft=True))
+    assert client.get(url("comment_permalink", comment_id=draft_comment.pk)).status_code == 404

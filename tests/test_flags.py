@@ -405,8 +405,8 @@ def test_fragment_offers_the_form_to_other_readers(user, comment, django_assert_
 
     assert '<div class="comment-flag"' in html
     assert "<summary" in html
-    assert f'hx-post="{flag_url(comment)}"' in html
-    assert 'hx-target="closest .comment-flag"' in html
+    assert f'data-hx-post="{flag_url(comment)}"' in html
+    assert 'data-hx-target="closest .comment-flag"' in html
     assert "csrfmiddlewaretoken" in html
 
 

@@ -57,7 +57,7 @@ def test_htmx_post_answers_with_the_form_fragment(user_client, user):
     assert html.strip().startswith('<section id="perspective"')
     assert "Your perspective is now “Contractor or freelancer”." in html
     assert '<option value="contractor" selected>' in html
-    assert 'hx-post="/users/me/perspective/"' in html
+    assert 'data-hx-post="/users/me/perspective/"' in html
     assert perspective_of("alice") == "contractor"
 
 

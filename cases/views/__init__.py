@@ -5,6 +5,7 @@ from cases.views.comments import (
     comment_create,
     comment_delete,
     comment_edit,
+    comment_permalink,
     comment_rate,
     comment_reply,
 )
@@ -23,6 +24,7 @@ __all__ = [
     "comment_create",
     "comment_delete",
     "comment_edit",
+    "comment_permalink",
     "comment_rate",
     "comment_reply",
     "decide_proposal",

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from cases import services, threads
 from cases.decorators import login_required_back_to_case, login_required_back_to_comment
@@ -30,7 +30,8 @@ def get_visible_comment(request: HtmxHttpRequest, comment_id: int) -> Comment:
 
 def comment_redirect(request: HtmxHttpRequest, comment: Comment) -> HttpResponse:
     order = threads.DEFAULT_ORDER
-    page = page_of_comment(comment.case, comment, order=order, viewer_id=request.user.pk)
+    viewer_id = request.user.pk if request.user.is_authenticated else None
+    page = page_of_comment(comment.case, comment, order=order, viewer_id=viewer_id)
     suffix = f"?page={page}" if page > 1 else ""
     return redirect(f"{comment.case.get_absolute_url()}{suffix}#comment-{comment.pk}")
 
@@ -95,6 +96,13 @@ def comment_create(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 
 def _as_int(value: str) -> int:
     return int(value) if value.isdigit() else 0
+
+
+@require_safe
+def comment_permalink(request: HtmxHttpRequest, comment_id: int) -> HttpResponse:
+    """A comment's lasting address: the case page that holds its thread, at the comment
+    (the highlights above the thread link here, as their comment may be on another page)."""
+    return comment_redirect(request, get_visible_comment(request, comment_id))
 
 
 @require_http_methods(["GET"])

@@ -400,7 +400,10 @@ class Command(BaseCommand):
                 with self.phase("moderation"):
                     self.create_moderation()
             with self.phase("figures"):
-                rebuild_all_figures()
+                # Smaller than its default: PostgreSQL evaluates bulk_update's CASE WHEN per
+                # row, so its cost grows with the batch (10,000 cases: 177 s at 2,000, 109 s
+                # at 500); on SQLite Django's 999-parameter limit keeps batches smaller anyway.
+                rebuild_all_figures(batch_size=500)
             if connection.vendor == "postgresql":
                 with self.phase("analyze"), connection.cursor() as cursor:
                     cursor.execute("ANALYZE")
