@@ -75,7 +75,7 @@ def two_servers():
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             start_new_session=True,
-        )  # fmt: skip
+        )
         for port in ports
     ]
     urls = [f"http://127.0.0.1:{port}" for port in ports]
