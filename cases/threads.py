@@ -20,7 +20,7 @@ from cases.models import Comment
 
 ORDERS = ("best", "new", "old")
 DEFAULT_ORDER = "best"
-THREADS_PER_PAGE = 50
+THREADS_PER_PAGE = 20
 
 # 80 % confidence: the z-score Lobsters uses for its comment ranking.
 WILSON_Z = 1.2816

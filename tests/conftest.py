@@ -3,6 +3,7 @@ import importlib
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
+from django.core.cache import cache
 
 from cases import services
 from tests.factories import CaseFactory, UserFactory
@@ -13,6 +14,14 @@ HTMX = {"HX-Request": "true"}
 def pytest_report_header(config):
     engine = settings.DATABASES["default"]["ENGINE"]
     return f"database: {'postgresql' if 'postgresql' in engine else 'sqlite'}"
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache (the visitor's case page is cached)."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Comment, MindChange, ModerationLog
+from cases.threads import THREADS_PER_PAGE
 from tests.conftest import HTMX
 from tests.factories import CaseFactory, CommentFactory
 
@@ -285,9 +286,9 @@ def test_overlong_condition_is_400(user_client, case):
 
 
 def test_a_comments_permalink_lands_on_the_page_of_its_thread(client, case):
-    roots = [CommentFactory(case=case, body=f"Root {n}.") for n in range(55)]
+    roots = [CommentFactory(case=case, body=f"Root {n}.") for n in range(THREADS_PER_PAGE + 5)]
     reply = CommentFactory(case=case, parent=roots[-1], body="A late reply.")
-    # "best" with no ratings: oldest first, so the 55th thread is on page 2
+    # "best" with no ratings: oldest first, so the last thread is on page 2
     response = client.get(url("comment_permalink", comment_id=reply.pk))
     assert response.status_code == 302
     assert response.url == f"{case.get_absolute_url()}?page=2#comment-{reply.pk}"

@@ -2,7 +2,7 @@
 
 import pytest
 
-from cases import services
+from cases import services, threads
 from cases.models import Comment
 from cases.selectors.comments import best_by_side, most_minds_changed, thread_page
 from cases.threads import THREADS_PER_PAGE, build_threads, flatten, wilson_lower_bound
@@ -134,9 +134,10 @@ def test_hidden_comment_is_shown_to_its_author_only(case):
 
 
 @pytest.fixture
-def hundred_twenty_threads(case, user):
+def hundred_twenty_threads(case, user, monkeypatch):
     """120 top-level comments, oldest first; replies on the 1st (two levels), 50th, 51st and
-    120th."""
+    120th; pages of 50 threads (the site's page size is smaller; the rule is the same)."""
+    monkeypatch.setattr(threads, "THREADS_PER_PAGE", 50)
     roots = CommentFactory.create_batch(120, case=case, author=user)
     replies = {}
     replies[0] = CommentFactory(case=case, parent=roots[0], body="first reply")
@@ -150,7 +151,7 @@ def test_a_page_holds_fifty_threads_with_all_their_replies(case, hundred_twenty_
     roots, replies = hundred_twenty_threads
     case.refresh_from_db()
     assert case.comment_count == 125
-    assert THREADS_PER_PAGE == 50
+    assert threads.THREADS_PER_PAGE == 50
 
     first, second, third = (page_of(case, page_number=n) for n in (1, 2, 3))
 
@@ -216,8 +217,10 @@ def test_best_order_is_by_the_stored_score_across_pages(case, user):
     first = page_of(case, "best", page_number=1)
     second = page_of(case, "best", page_number=2)
 
-    assert roots_of(first.nodes) == [roots[-1], roots[-2], *roots[:48]]
-    assert roots_of(second.nodes) == roots[48:53]  # unrated: the oldest first
+    per_page = THREADS_PER_PAGE
+    assert roots_of(first.nodes) == [roots[-1], roots[-2], *roots[: per_page - 2]]
+    # unrated: the oldest first
+    assert roots_of(second.nodes) == roots[per_page - 2 : 2 * per_page - 2]
 
 
 @pytest.mark.parametrize("comments", [60, 600])

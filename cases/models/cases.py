@@ -16,6 +16,7 @@ DERIVED_FIELDS = [
     "votes_no",
     "votes_depends",
     "comment_count",
+    "page_version",
     "event_count",
     "moved_yes",
     "moved_no",
@@ -135,6 +136,10 @@ class Case(models.Model):
     # cases/figures.py and cases/services/figures.py) and rebuilt by `manage.py recount_votes`.
     # Lists sort on them through indexes; no page aggregates votes or comments per request.
     comment_count = models.PositiveIntegerField(default=0, editable=False)  # readable ones
+    # Bumped by every write that changes what the case page shows besides the case's own
+    # columns (votes, comments, ratings, perspectives): with `updated_at`, the version in the
+    # key of the cached page (cases/selectors/case_page.py).
+    page_version = models.PositiveBigIntegerField(default=0, editable=False)
     # Every vote cast or changed, counted: the verdict chart's x-axis (one VoteEvent each).
     event_count = models.PositiveIntegerField(default=0, editable=False)
     # Voters whose current answer differs from their first, by current answer.

@@ -11,8 +11,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.cache import cache
 from django.core.exceptions import BadRequest
 from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from cases import services, threads
@@ -141,3 +145,41 @@ def single_comment(request: HttpRequest, comment) -> dict[str, Any] | None:
         "labels": comment_reads.comment_labels(),
         **comment_reads.viewer_marks(viewer, [node.comment.pk]),
     }
+
+
+# How long a visitor's rendered case page may stay in the cache. It never goes stale within
+# that time: its key carries the case's versions, which every write that changes it bumps.
+ANONYMOUS_PAGE_SECONDS = 60 * 60
+
+
+def case_page_cache_key(case: Case, *, order: str, page: str) -> str:
+    """Everything the visitor's page depends on: the case (its own columns through
+    `updated_at`, its votes, comments, ratings and perspectives through `page_version`), its
+    category's name, the comment order and page, the language."""
+    page_number = page if page.isdigit() and len(page) < 7 else "1"
+    return ":".join(
+        [
+            "case-page",
+            str(case.pk),
+            str(case.page_version),
+            case.updated_at.isoformat(),
+            str(hash(case.category.name) & 0xFFFFFFFF),
+            order,
+            page_number,
+            get_language() or "",
+        ]
+    )
+
+
+def case_page_html(request: HttpRequest, case: Case) -> SafeString:
+    """The case page's content for a visitor who is not logged in: from the cache (one key
+    read) or rendered and stored. It carries no CSRF token and nothing personal."""
+    order = comment_order(request)
+    key = case_page_cache_key(case, order=order, page=request.GET.get("page") or "1")
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string(
+            "cases/_case_main.html", case_page(request, case, order=order), request=request
+        )
+        cache.set(key, html, ANONYMOUS_PAGE_SECONDS)
+    return mark_safe(html)  # rendered by our own template above

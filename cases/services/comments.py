@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from cases.markdown import render_markdown
 from cases.models import Case, Comment, CommentVote, ModerationLog
-from cases.services.figures import comment_readability_changed
+from cases.services.figures import comment_readability_changed, discussion_changed
 from cases.services.log import log_moderation
 from cases.services.permissions import (
     check_can_delete_comment,
@@ -60,7 +60,7 @@ def add_comment(*, author: User, case: Case, body: str, parent: Comment | None =
         root_id=(parent.root_id or parent.pk) if parent is not None else None,
         depth=depth,
     )
-    Case.objects.filter(pk=locked.pk).update(comment_count=F("comment_count") + 1)
+    discussion_changed(locked.pk, comments=1)
     return comment
 
 
@@ -79,6 +79,7 @@ def edit_comment(*, editor: User, comment: Comment, body: str, reason: str = "")
     locked.body_html = render_markdown(body)
     locked.edited_at = timezone.now()
     locked.save(update_fields=["body", "body_html", "edited_at"])
+    discussion_changed(locked.case_id)
     if by_curator:
         log_moderation(
             editor,
@@ -151,6 +152,7 @@ def rate_comment(*, user: User, comment: Comment, value: int | None) -> int | No
         wilson=wilson_lower_bound(up, down),
     )
     comment.upvotes, comment.downvotes, comment.wilson = up, down, wilson_lower_bound(up, down)
+    discussion_changed(locked.case_id)
     return value
 
 

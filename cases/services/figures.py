@@ -80,8 +80,9 @@ def apply_vote(
     named_before = before is not None and before.names_condition
     _delta(deltas, "conditions_named", int(after.names_condition) - int(named_before))
     deltas = {field: amount for field, amount in deltas.items() if amount}
-    if not deltas:
+    if before == after:
         return
+    deltas["page_version"] = 1  # even a new condition alone changes the page
 
     for field, amount in deltas.items():
         setattr(locked, field, getattr(locked, field) + amount)
@@ -147,12 +148,20 @@ def _chart_point(locked: Case, *, at) -> None:
             VerdictPoint.objects.create(case=locked, bucket=bucket, **values)
 
 
+def discussion_changed(*case_ids: int, comments: int = 0) -> None:
+    """Something on these cases' pages changed (a comment, a rating, a perspective): bump
+    `page_version`, and move `comment_count` by `comments`."""
+    changes = {"page_version": F("page_version") + 1}
+    if comments:
+        changes["comment_count"] = F("comment_count") + comments
+    Case.objects.filter(pk__in=case_ids).update(**changes)
+
+
 def comment_readability_changed(*, case_id: int, was_readable: bool, is_readable: bool) -> None:
-    """A comment appeared on or disappeared from the case's page: move `comment_count`."""
-    if was_readable == is_readable:
-        return
-    step = 1 if is_readable else -1
-    Case.objects.filter(pk=case_id).update(comment_count=F("comment_count") + step)
+    """A comment was hidden, deleted or restored: the page changes, and `comment_count` moves
+    if it appeared on or disappeared from it."""
+    step = 0 if was_readable == is_readable else (1 if is_readable else -1)
+    discussion_changed(case_id, comments=step)
 
 
 @transaction.atomic

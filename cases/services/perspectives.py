@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from cases.figures import perspective_split
 from cases.models import Case, PerspectiveTally, Vote
-from cases.services.figures import TALLY_FIELDS
+from cases.services.figures import TALLY_FIELDS, discussion_changed
 
 
 @transaction.atomic
@@ -64,6 +64,7 @@ def set_perspective(*, user: User, perspective: str) -> User:
                 **{field: F(field) + 1}
             )
     _update_splits(case_ids)
+    discussion_changed(*case_ids)
     return user
 
 

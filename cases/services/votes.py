@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from cases.models import Case, Comment, MindChange, Vote
-from cases.services.figures import TALLY_FIELDS, VoteState, apply_vote
+from cases.services.figures import TALLY_FIELDS, VoteState, apply_vote, discussion_changed
 from cases.services.permissions import check_can_participate
 
 # What a vote call hands back on the caller's `case` object.
@@ -126,4 +126,5 @@ def credit_mind_change(*, user: User, case: Case, comment: Comment) -> MindChang
     vote.save(update_fields=["credited_change"])
     Comment.objects.filter(pk=comment.pk).update(minds_changed=F("minds_changed") + 1)
     comment.refresh_from_db(fields=["minds_changed"])
+    discussion_changed(locked_case.pk)
     return mind_change

@@ -12,7 +12,7 @@ from django_htmx.middleware import HtmxDetails
 from cases import services
 from cases.forms import CaseFilterForm
 from cases.models import Case
-from cases.selectors.case_page import case_page
+from cases.selectors.case_page import case_page, case_page_html
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -62,4 +62,8 @@ def case_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     case = get_object_or_404(
         Case.objects.visible_to(request.user).select_related("category"), slug=slug
     )
+    if not request.user.is_authenticated:
+        # The same page for every visitor: cached under the case's versions.
+        context = {"case": case, "main_html": case_page_html(request, case)}
+        return render(request, "cases/case_detail.html", context)
     return render(request, "cases/case_detail.html", case_page(request, case))
