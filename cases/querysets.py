@@ -21,6 +21,11 @@ class CaseQuerySet(models.QuerySet):
     def published(self) -> CaseQuerySet:
         return self.filter(status="published")
 
+    def for_listing(self) -> CaseQuerySet:
+        """Without the long texts a list never shows (the story twice, the outcome, the
+        search document): sorting and reading 20 rows then moves little."""
+        return self.defer("story", "story_html", "outcome", "search_document", "review_note")
+
     def visible_to(self, user: User) -> CaseQuerySet:
         """Published cases; staff who may view cases also preview drafts and archived ones."""
         if user.is_authenticated and user.is_staff and user.has_perm("cases.view_case"):

@@ -188,24 +188,27 @@ class Case(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["status", "-published_at"], name="case_status_pub_idx"),
+            models.Index(fields=["status", "-published_at", "-id"], name="case_status_pub_idx"),
             # One index per list sort, each led by the status every list filters on.
             models.Index(
                 F("status"),
                 TOTAL_VOTES.desc(),
                 F("published_at").desc(),
+                F("id").desc(),
                 name="case_top_idx",
             ),
             models.Index(
-                fields=["status", "-comment_count", "-published_at"], name="case_discussed_idx"
+                fields=["status", "-comment_count", "-published_at", "-id"],
+                name="case_discussed_idx",
             ),
             models.Index(fields=["status", "largest_share"], name="case_divided_idx"),
             models.Index(fields=["status", "-perspective_split"], name="case_split_idx"),
             models.Index(
-                fields=["status", "rule_agrees", "-rule_disagreement"], name="case_rule_idx"
+                fields=["status", "rule_agrees", "-rule_disagreement", "-id"],
+                name="case_rule_idx",
             ),
             models.Index(
-                fields=["-featured_at"],
+                fields=["status", "-featured_at"],
                 name="case_featured_idx",
                 condition=Q(featured_at__isnull=False),
             ),

@@ -12,6 +12,7 @@ from django_htmx.middleware import HtmxDetails
 from cases import services
 from cases.forms import CaseFilterForm
 from cases.models import Case
+from cases.selectors.case_list import rows_html
 from cases.selectors.case_page import case_page, case_page_html
 
 
@@ -25,7 +26,7 @@ def case_list(request: HtmxHttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "cases/case_list.html", {"form": form, "page": None}, status=400)
 
-    cases = Case.objects.published().select_related("category")
+    cases = Case.objects.published().for_listing().select_related("category")
     query = form.cleaned_data["q"]
     category = form.cleaned_data["category"]
     sort = form.cleaned_data["sort"]
@@ -41,12 +42,16 @@ def case_list(request: HtmxHttpRequest) -> HttpResponse:
     if not is_filtered and page.number == 1:
         featured = list(
             Case.objects.published()
+            .for_listing()
             .filter(featured_at__isnull=False)
             .select_related("category")
             .order_by("-featured_at")[: services.MAX_FEATURED]
         )
+    rows = list(page.object_list)
     context = {
         "featured": featured,
+        "featured_html": rows_html("featured", "cases/_featured_cases.html", featured),
+        "rows_html": rows_html("list", "cases/_case_rows.html", rows, query),
         "form": form,
         "page": page,
         "categories": form.fields["category"].queryset,

@@ -5,7 +5,6 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from cases.models import Case
-from cases.querysets import TOTAL_VOTES
 from cases.rule_of_thumb import agreement
 
 
@@ -14,10 +13,9 @@ def rule_of_thumb(request: HttpRequest) -> HttpResponse:
     """How often the rule of thumb and the crowd agree, and where they disagree most: two
     counts and one page of disagreements, all from the stored figures (`rule_agrees`,
     `rule_disagreement`, kept by every vote and every change of the factors)."""
-    judged = Case.objects.published().filter(rule_agrees__isnull=False)
-    disagreeing = judged.filter(rule_agrees=False).order_by(
-        "-rule_disagreement", TOTAL_VOTES.desc(), "pk"
-    )
+    judged = Case.objects.published().for_listing().filter(rule_agrees__isnull=False)
+    # The strongest disagreement first, then the newest case: the order of case_rule_idx.
+    disagreeing = judged.filter(rule_agrees=False).order_by("-rule_disagreement", "-id")
     page = Paginator(disagreeing, settings.CASES_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "judged": judged.count(),
