@@ -84,6 +84,8 @@ class ThreadNode:
     children: list[ThreadNode] = field(default_factory=list)
     # What the viewer sees: the comment itself, or a placeholder that keeps replies in place.
     shown_as: str = "comment"  # "comment" | "deleted" | "hidden" | "hidden_own"
+    # The comment's HTML when the selector already has it (cached), else the template renders.
+    html: str = ""
 
     @property
     def level(self) -> int:

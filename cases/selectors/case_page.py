@@ -15,6 +15,7 @@ from django.core.cache import cache
 from django.core.exceptions import BadRequest
 from django.http import HttpRequest
 from django.template.loader import render_to_string
+from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -90,6 +91,11 @@ def comment_section(
         case, order=order, viewer_id=viewer_id, page_number=page_number
     )
     comment_ids = [node.comment.pk for node in thread_page.nodes]
+    marks = comment_reads.viewer_marks(viewer, comment_ids)
+    labels = comment_reads.comment_labels()
+    comment_reads.render_comments(
+        thread_page.nodes, viewer=viewer, case=case, marks=marks, labels=labels
+    )
     return {
         "case": case,
         "order": order,
@@ -97,12 +103,13 @@ def comment_section(
         "threads_page": thread_page.page,
         "comment_nodes": thread_page.nodes,
         "comment_count": case.comment_count,
-        "best_by_side": comment_reads.best_by_side(case),
-        "most_minds_changed": comment_reads.most_minds_changed(case),
+        # Read only if the template's cached highlights are missing (see _case_main.html).
+        "best_by_side": SimpleLazyObject(lambda: comment_reads.best_by_side(case)),
+        "most_minds_changed": SimpleLazyObject(lambda: comment_reads.most_minds_changed(case)),
         "comment_form": comment_form or CommentForm(),
         "comment_message": message,
-        "labels": comment_reads.comment_labels(),
-        **comment_reads.viewer_marks(viewer, comment_ids),
+        "labels": labels,
+        **marks,
     }
 
 
@@ -125,10 +132,11 @@ def case_page(
             page_number=request.GET.get("page"),
             comment_form=comment_form,
         ),
+        # The parts every reader sees alike, read only when their cached block is missing.
         "sources": case.sources.all(),
-        "perspective_verdicts": verdict_by_perspective(case),
+        "perspective_verdicts": SimpleLazyObject(lambda: verdict_by_perspective(case)),
         "rule": agreement(case),
-        "chart": chart_for(case),
+        "chart": SimpleLazyObject(lambda: chart_for(case)),
         "is_curator": services.is_curator(request.user),
     }
 

@@ -8,14 +8,20 @@ LIMIT query. A case with 5,000 comments costs what one with 50 does.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from cases import threads
+from cases import services, threads
 from cases.models import Case, Comment, CommentVote, Flag, Vote
 
 BEST_ORDER = threads.SQL_ORDER["best"]
@@ -161,3 +167,66 @@ def comment_labels() -> dict[str, str]:
         "flag": _("Flag"),
         "flagged": _("You flagged this comment."),
     }
+
+
+COMMENT_SECONDS = 60 * 60
+
+
+def _comment_key(node: threads.ThreadNode, viewer, case: Case, marks: dict[str, Any]) -> str:
+    """Everything one comment's HTML depends on, for this viewer: the row as just read (so
+    an edit, a rating, a deletion or the author's new vote gives a new key without any
+    bump) and what the viewer may do with it."""
+    comment = node.comment
+    author = comment.author.username if comment.author else ""
+    viewer_part = "anonymous"
+    if viewer is not None and viewer.is_authenticated:
+        viewer_part = ".".join(
+            str(flag)
+            for flag in (
+                comment.author_id == viewer.pk,
+                marks["viewer_ratings"].get(comment.pk),
+                comment.pk in marks["viewer_flagged_ids"],
+                services.can_edit_comment(viewer, comment),
+                services.can_delete_comment(viewer, comment),
+            )
+        )
+    parts = (
+        comment.pk,
+        node.shown_as,
+        node.level,
+        author,
+        getattr(comment, "author_vote", None),
+        comment.upvotes,
+        comment.downvotes,
+        comment.minds_changed,
+        comment.edited_at and comment.edited_at.isoformat(),
+        comment.hidden_at and comment.hidden_at.isoformat(),
+        case.is_published and not case.is_closed,
+        viewer_part,
+        get_language(),
+    )
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()
+    return f"comment:{digest}"
+
+
+def render_comments(
+    nodes: list[threads.ThreadNode], *, viewer, case: Case, marks: dict[str, Any], labels
+) -> None:
+    """Give each node its HTML (`node.html`): from the cache in one read for the whole page,
+    rendering and storing only the comments that changed. Curators get nothing cached here:
+    their delete forms carry their own CSRF token, so the template renders them."""
+    if viewer is not None and services.is_curator(viewer):
+        return
+    keys = {node.comment.pk: _comment_key(node, viewer, case, marks) for node in nodes}
+    cached = cache.get_many(list(keys.values()))
+    missing = {}
+    context = {"case": case, "labels": labels, "user": viewer or AnonymousUser(), **marks}
+    for node in nodes:
+        key = keys[node.comment.pk]
+        html = cached.get(key)
+        if html is None:
+            html = render_to_string("cases/_comment.html", {**context, "node": node})
+            missing[key] = html
+        node.html = mark_safe(html)  # our own template's output
+    if missing:
+        cache.set_many(missing, COMMENT_SECONDS)
