@@ -1,10 +1,10 @@
 import factory
-from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
 from cases.markdown import render_markdown
 from cases.models import Case, Category, Comment, Source, Vote
+from cases.services.figures import discussion_changed
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -101,8 +101,9 @@ class CommentFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def count_on_case(self, create, extracted, **kwargs):
-        """Keep the case's stored comment count as the services would (tests that need a
-        drifted count write it themselves)."""
-        if create and self.is_readable:
-            Case.objects.filter(pk=self.case_id).update(comment_count=F("comment_count") + 1)
-            self.case.comment_count += 1
+        """Keep the case's stored comment count and page version as the services would
+        (tests that need a drifted count write it themselves)."""
+        if create:
+            discussion_changed(self.case_id, comments=int(self.is_readable))
+            self.case.comment_count += int(self.is_readable)
+            self.case.page_version += 1

@@ -72,3 +72,23 @@ def test_each_order_and_page_is_its_own_entry_and_signed_in_pages_are_not_cached
     assert "csrfmiddlewaretoken" in visitor_page(client, case)  # forms for the member
     client.logout()
     assert "csrfmiddlewaretoken" not in visitor_page(client, case)  # nothing personal
+
+
+def test_members_see_each_change_at_once_and_their_own_hidden_comment(
+    client, case, user, other_user, curator
+):
+    theirs = services.add_comment(author=other_user, case=case, body="Outsourcing paid off.")
+    mine = services.add_comment(author=user, case=case, body="It did not, for the staff.")
+    client.force_login(user)
+    assert "Outsourcing paid off." in visitor_page(client, case)  # page of threads cached
+    services.rate_comment(user=user, comment=theirs, value=1)
+    page = visitor_page(client, case)
+    assert re.search(r'aria-pressed="true"[^>]*>\s*Convincing', page) or (
+        'btn-success" aria-pressed="true"' in page
+    )
+    services.hide_comment(moderator=curator, comment=mine, reason="Too sharp.")
+    assert "Only you can see this comment: it is hidden. Too sharp." in visitor_page(client, case)
+    client.force_login(other_user)
+    other = visitor_page(client, case)
+    assert "It did not, for the staff." not in other
+    assert "Outsourcing paid off." in other

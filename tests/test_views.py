@@ -234,7 +234,7 @@ def test_case_page_runs_a_constant_number_of_queries(
     # case, sources, all comments (with authors and their votes), the shift, the conditions,
     # the verdict by perspective, the chart; logged in: session, user, the viewer's vote,
     # ratings, flags
-    with django_assert_num_queries(CASE_PAGE_QUERIES + (5 if logged_in else 0)):
+    with django_assert_num_queries(CASE_PAGE_QUERIES + (6 if logged_in else 0)):
         response = client.get(case.get_absolute_url())
     assert response.status_code == 200
     # One page of threads (THREADS_PER_PAGE roots with their replies), however many there are.

@@ -86,9 +86,8 @@ def comment_section(
     message: str = "",
 ) -> dict[str, Any]:
     """The discussion: one page of threads, the highlights, the viewer's marks on the page."""
-    viewer_id = viewer.pk if viewer else None
-    thread_page = comment_reads.thread_page(
-        case, order=order, viewer_id=viewer_id, page_number=page_number
+    thread_page = comment_reads.cached_thread_page(
+        case, order=order, viewer=viewer, page_number=page_number
     )
     comment_ids = [node.comment.pk for node in thread_page.nodes]
     marks = comment_reads.viewer_marks(viewer, comment_ids)

@@ -79,6 +79,36 @@ def thread_page(
     return ThreadPage(page=page, nodes=threads.flatten(built))
 
 
+THREAD_SECONDS = 60 * 60
+
+
+def cached_thread_page(case: Case, *, order: str, viewer, page_number: Any = None) -> ThreadPage:
+    """`thread_page` as everyone sees it, kept in the cache under the case's `page_version`
+    (bumped by every comment, rating, hiding and vote), so a page of threads is read from
+    the database once per change of the discussion, not once per reader. A reader whose own
+    comment is hidden sees it where others do not: their page is read for them."""
+    viewer_id = viewer.pk if viewer is not None else None
+    if viewer_id is not None and (
+        Comment.objects.filter(case=case, author_id=viewer_id, hidden_at__isnull=False)
+        .filter(deleted_at__isnull=True)
+        .exists()
+    ):
+        return thread_page(case, order=order, viewer_id=viewer_id, page_number=page_number)
+    number = str(page_number) if str(page_number or "").isdigit() else "1"
+    key = f"thread:{case.pk}:{case.page_version}:{order}:{number}:{threads.THREADS_PER_PAGE}"
+    cached = cache.get(key)
+    if cached is None:
+        fresh = thread_page(case, order=order, viewer_id=None, page_number=number)
+        comments = [node.comment for node in fresh.nodes]
+        cached = (comments, fresh.page.paginator.count, fresh.page.number)
+        cache.set(key, cached, THREAD_SECONDS)
+        return fresh
+    comments, count, current = cached
+    page = Paginator(range(count), threads.THREADS_PER_PAGE).page(current)
+    built = threads.build_threads(comments, order=order, viewer_id=None)
+    return ThreadPage(page=page, nodes=threads.flatten(built))
+
+
 def page_of_comment(case: Case, comment: Comment, *, order: str, viewer_id: int | None) -> int:
     """Which page of threads holds the comment, so that a redirect lands on it: the ids of
     the roots in order (one narrow query), not the comments."""
