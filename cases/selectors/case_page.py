@@ -67,7 +67,8 @@ def vote_box(
         "vote_form": vote_form or VoteForm(initial=initial),
         "viewer_vote": vote.choice if vote else None,
         "shift": vote_shift(case),
-        "conditions": depends_conditions(case),
+        # The same for everyone: read only when the box's cached list is missing.
+        "conditions": SimpleLazyObject(lambda: depends_conditions(case)),
         "mind_change_pending": pending,
         "mind_change_candidates": (
             comment_reads.mind_change_candidates(case, viewer) if pending else []

@@ -8,7 +8,6 @@ LIMIT query. A case with 5,000 comments costs what one with 50 does.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -235,8 +234,7 @@ def _comment_key(node: threads.ThreadNode, viewer, case: Case, marks: dict[str, 
         viewer_part,
         get_language(),
     )
-    digest = hashlib.sha256(repr(parts).encode()).hexdigest()
-    return f"comment:{digest}"
+    return "comment:" + ":".join(map(str, parts))
 
 
 def render_comments(
