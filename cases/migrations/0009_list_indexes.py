@@ -6,67 +6,124 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0008_case_page_version'),
+        ("cases", "0008_case_page_version"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='case',
-            name='case_status_pub_idx',
+            model_name="case",
+            name="case_status_pub_idx",
         ),
         migrations.RemoveIndex(
-            model_name='case',
-            name='case_top_idx',
+            model_name="case",
+            name="case_top_idx",
         ),
         migrations.RemoveIndex(
-            model_name='case',
-            name='case_discussed_idx',
+            model_name="case",
+            name="case_discussed_idx",
         ),
         migrations.RemoveIndex(
-            model_name='case',
-            name='case_divided_idx',
+            model_name="case",
+            name="case_divided_idx",
         ),
         migrations.RemoveIndex(
-            model_name='case',
-            name='case_split_idx',
+            model_name="case",
+            name="case_split_idx",
         ),
         migrations.RemoveIndex(
-            model_name='case',
-            name='case_rule_idx',
+            model_name="case",
+            name="case_rule_idx",
         ),
         migrations.RemoveIndex(
-            model_name='case',
-            name='case_featured_idx',
+            model_name="case",
+            name="case_featured_idx",
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['status', '-published_at', '-id'], name='case_status_pub_idx'),
+            model_name="case",
+            index=models.Index(
+                fields=["status", "-published_at", "-id"], name="case_status_pub_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(models.F('status'), models.OrderBy(django.db.models.expressions.CombinedExpression(django.db.models.expressions.CombinedExpression(models.F('votes_yes'), '+', models.F('votes_no')), '+', models.F('votes_depends')), descending=True), models.OrderBy(models.F('published_at'), descending=True), models.OrderBy(models.F('id'), descending=True), name='case_top_idx'),
+            model_name="case",
+            index=models.Index(
+                models.F("status"),
+                models.OrderBy(
+                    django.db.models.expressions.CombinedExpression(
+                        django.db.models.expressions.CombinedExpression(
+                            models.F("votes_yes"), "+", models.F("votes_no")
+                        ),
+                        "+",
+                        models.F("votes_depends"),
+                    ),
+                    descending=True,
+                ),
+                models.OrderBy(models.F("published_at"), descending=True),
+                models.OrderBy(models.F("id"), descending=True),
+                name="case_top_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['status', '-comment_count', '-published_at', '-id'], name='case_discussed_idx'),
+            model_name="case",
+            index=models.Index(
+                fields=["status", "-comment_count", "-published_at", "-id"],
+                name="case_discussed_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(models.F('status'), models.OrderBy(models.F('largest_share')), models.OrderBy(django.db.models.expressions.CombinedExpression(django.db.models.expressions.CombinedExpression(models.F('votes_yes'), '+', models.F('votes_no')), '+', models.F('votes_depends')), descending=True), models.OrderBy(models.F('published_at'), descending=True), models.OrderBy(models.F('id'), descending=True), name='case_divided_idx'),
+            model_name="case",
+            index=models.Index(
+                models.F("status"),
+                models.OrderBy(models.F("largest_share")),
+                models.OrderBy(
+                    django.db.models.expressions.CombinedExpression(
+                        django.db.models.expressions.CombinedExpression(
+                            models.F("votes_yes"), "+", models.F("votes_no")
+                        ),
+                        "+",
+                        models.F("votes_depends"),
+                    ),
+                    descending=True,
+                ),
+                models.OrderBy(models.F("published_at"), descending=True),
+                models.OrderBy(models.F("id"), descending=True),
+                name="case_divided_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(models.F('status'), models.OrderBy(models.F('perspective_split'), descending=True), models.OrderBy(django.db.models.expressions.CombinedExpression(django.db.models.expressions.CombinedExpression(models.F('votes_yes'), '+', models.F('votes_no')), '+', models.F('votes_depends')), descending=True), models.OrderBy(models.F('published_at'), descending=True), models.OrderBy(models.F('id'), descending=True), name='case_split_idx'),
+            model_name="case",
+            index=models.Index(
+                models.F("status"),
+                models.OrderBy(models.F("perspective_split"), descending=True),
+                models.OrderBy(
+                    django.db.models.expressions.CombinedExpression(
+                        django.db.models.expressions.CombinedExpression(
+                            models.F("votes_yes"), "+", models.F("votes_no")
+                        ),
+                        "+",
+                        models.F("votes_depends"),
+                    ),
+                    descending=True,
+                ),
+                models.OrderBy(models.F("published_at"), descending=True),
+                models.OrderBy(models.F("id"), descending=True),
+                name="case_split_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['status', 'rule_agrees', '-rule_disagreement', '-id'], name='case_rule_idx'),
+            model_name="case",
+            index=models.Index(
+                fields=["status", "rule_agrees", "-rule_disagreement", "-id"], name="case_rule_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(condition=models.Q(('featured_at__isnull', False)), fields=['status', '-featured_at'], name='case_featured_idx'),
+            model_name="case",
+            index=models.Index(
+                condition=models.Q(("featured_at__isnull", False)),
+                fields=["status", "-featured_at"],
+                name="case_featured_idx",
+            ),
         ),
     ]
