@@ -299,3 +299,11 @@ def test_a_comments_permalink_lands_on_the_page_of_its_thread(client, case):
     assert first.url == f"{case.get_absolute_url()}#comment-{roots[0].pk}"
     draft_comment = CommentFactory(case=CaseFactory(draft=True))
     assert client.get(url("comment_permalink", comment_id=draft_comment.pk)).status_code == 404
+
+
+@pytest.mark.parametrize("name", ["comment_reply", "comment_flag"])
+def test_pages_that_answer_htmx_with_a_fragment_vary_on_it(user_client, their_comment, name):
+    page = user_client.get(url(name, comment_id=their_comment.pk))
+    fragment = user_client.get(url(name, comment_id=their_comment.pk), headers=HTMX)
+    assert "<html" in page.text and "<html" not in fragment.text
+    assert "HX-Request" in page.headers["Vary"] and "HX-Request" in fragment.headers["Vary"]

@@ -9,6 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.vary import vary_on_headers
 
 from cases import services, threads
 from cases.decorators import login_required_back_to_case, login_required_back_to_comment
@@ -105,6 +106,7 @@ def comment_permalink(request: HtmxHttpRequest, comment_id: int) -> HttpResponse
     return comment_redirect(request, get_visible_comment(request, comment_id))
 
 
+@vary_on_headers("HX-Request")  # a fragment for htmx, a page otherwise
 @require_http_methods(["GET"])
 @login_required
 def comment_reply(request: HtmxHttpRequest, comment_id: int) -> HttpResponse:
@@ -120,6 +122,7 @@ def comment_reply(request: HtmxHttpRequest, comment_id: int) -> HttpResponse:
     return render(request, template, {"parent": parent, "form": form})
 
 
+@vary_on_headers("HX-Request")  # a fragment for htmx, a page otherwise
 @require_http_methods(["GET", "POST"])
 @login_required
 def comment_edit(request: HtmxHttpRequest, comment_id: int) -> HttpResponse:

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
+from django.views.decorators.vary import vary_on_headers
 
 from cases import services
 from cases.decorators import login_required_back_to_comment
@@ -19,6 +20,7 @@ from cases.views.cases import HtmxHttpRequest
 FLAG_FRAGMENT = "cases/_comment_flag.html"
 
 
+@vary_on_headers("HX-Request")  # a fragment for htmx, a page otherwise
 @require_http_methods(["GET", "POST"])
 @login_required_back_to_comment
 def flag_comment(request: HtmxHttpRequest, comment_id: int) -> HttpResponse:

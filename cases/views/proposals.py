@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
+from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
 from cases import services
@@ -22,6 +23,7 @@ TEMPLATE = "cases/propose.html"
 SOURCES_PREFIX = "sources"
 
 
+@vary_on_headers("HX-Request")  # a fragment for htmx, a page otherwise
 @require_http_methods(["GET", "POST"])
 def propose(request: HtmxHttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
@@ -48,6 +50,7 @@ def propose(request: HtmxHttpRequest) -> HttpResponse:
     return _render(request, form, sources)
 
 
+@vary_on_headers("HX-Request")  # a fragment for htmx, a page otherwise
 @require_http_methods(["GET", "POST"])
 def proposal_edit(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     if not request.user.is_authenticated:
