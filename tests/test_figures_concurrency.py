@@ -2,8 +2,9 @@
 and on PostgreSQL cast, change and re-cast votes (with perspectives and conditions), switch
 perspectives, post, hide and rate comments, all at once; then the recount finds no drift.
 
-Checked by hand to go red: without the case's row lock in cast_vote (PostgreSQL) the derived
-figures drift; with the counters written as absolute values instead of F(), the tallies do.
+Checked by hand to go red: without the case's row lock in cast_vote, on PostgreSQL, concurrent
+votes compute the same chart point and the derived figures from stale numbers (20 of the 24
+voters failed on the chart point's unique constraint).
 """
 
 import threading
