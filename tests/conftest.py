@@ -1,9 +1,11 @@
 import importlib
+import threading
 
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
+from django.db import connection
 
 from cases import services
 from tests.factories import CaseFactory, UserFactory
@@ -95,3 +97,25 @@ def vote():
         return services.cast_vote(user=user, case=case, choice=choice)
 
     return cast
+
+
+def run_at_once(count, work):
+    """Run work(i) in `count` threads released together; return (results, errors raised)."""
+    barrier = threading.Barrier(count)
+    results, errors = [], []
+
+    def run(i):
+        try:
+            barrier.wait()
+            results.append(work(i))
+        except Exception as error:  # collected and asserted on by the caller
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results, errors

@@ -7,39 +7,15 @@ votes compute the same chart point and the derived figures from stale numbers (2
 voters failed on the chart point's unique constraint).
 """
 
-import threading
-
 import pytest
-from django.db import connection
 
 from cases import services
 from cases.models import Case, Comment
+from tests.conftest import run_at_once
 from tests.factories import CaseFactory, UserFactory
 
 PERSPECTIVES = ["employee", "manager", "customer", ""]
 CHOICES = ["yes", "no", "depends"]
-
-
-def run_at_once(count, work):
-    """Run work(i) in `count` threads released together; return the errors raised."""
-    barrier = threading.Barrier(count)
-    errors = []
-
-    def run(i):
-        try:
-            barrier.wait()
-            work(i)
-        except Exception as error:  # collected and asserted on below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return errors
 
 
 @pytest.mark.django_db(transaction=True)
@@ -63,7 +39,7 @@ def test_concurrent_voters_perspectives_and_comments_leave_no_drift(curators_gro
             services.rate_comment(user=voter, comment=first, value=1 if i % 2 else -1)
         services.cast_vote(user=voter, case=case, choice=CHOICES[i % 3])
 
-    errors = run_at_once(len(voters), work)
+    _, errors = run_at_once(len(voters), work)
 
     assert errors == []
     stored = Case.objects.get(pk=case.pk)

@@ -1,8 +1,6 @@
 """Reader proposals: proposing a case, the limit of pending ones, the profile's list, and
 editing and resubmitting a proposal a curator sent back."""
 
-import threading
-
 import pytest
 from django.contrib.messages import get_messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,7 +10,7 @@ from django.utils import timezone
 
 from cases import services
 from cases.models import Case, Source
-from tests.conftest import HTMX
+from tests.conftest import HTMX, run_at_once
 from tests.factories import CaseFactory, CategoryFactory, SourceFactory, UserFactory
 
 URL = "/cases/new/"
@@ -191,28 +189,6 @@ def test_a_proposal_cannot_set_the_status(user, data):
         propose(user, data, status=Case.Status.PUBLISHED)
 
 
-def _at_once(count, work):
-    """Run work(i) in `count` threads released together; return (results, errors)."""
-    barrier = threading.Barrier(count)
-    results, errors = [], []
-
-    def run(i):
-        try:
-            barrier.wait()
-            results.append(work(i))
-        except Exception as error:  # collected and asserted on below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results, errors
-
-
 @pytest.mark.django_db(transaction=True)
 def test_tabs_submitting_at_once_cannot_pass_the_limit_together():
     person = UserFactory(username="hasty")
@@ -221,7 +197,7 @@ def test_tabs_submitting_at_once_cannot_pass_the_limit_together():
         proposal(person)
     data = {"title": "Same", "decision": "d", "summary": "s", "story": "t", "category": category}
 
-    results, errors = _at_once(5, lambda i: propose(person, data))
+    results, errors = run_at_once(5, lambda i: propose(person, data))
 
     assert len(results) == 1
     assert len(errors) == 4
@@ -235,7 +211,7 @@ def test_people_proposing_the_same_title_at_once_get_distinct_slugs():
     category = CategoryFactory()
     data = {"title": "Same title", "decision": "d", "summary": "s", "story": "t"}
 
-    results, errors = _at_once(5, lambda i: propose(people[i], data, category=category))
+    results, errors = run_at_once(5, lambda i: propose(people[i], data, category=category))
 
     assert errors == []
     assert sorted(case.slug for case in results) == [

@@ -1,11 +1,9 @@
-import threading
-
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
 
 from cases import services
 from cases.models import Case, Comment, ModerationLog, Vote
+from tests.conftest import run_at_once
 from tests.factories import CaseFactory, CommentFactory, UserFactory, VoteFactory
 
 
@@ -133,35 +131,13 @@ def test_recount_votes_reports_and_fixes_drift(case):
     assert services.recount_votes() == []
 
 
-def _run_at_once(count, work):
-    """Run work(i) in `count` threads released together; return the errors raised."""
-    barrier = threading.Barrier(count)
-    errors = []
-
-    def run(i):
-        try:
-            barrier.wait()
-            work(i)
-        except Exception as error:  # collected and asserted on below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return errors
-
-
 @pytest.mark.django_db(transaction=True)
 def test_fifty_people_voting_at_once_lose_nothing():
     case = CaseFactory()
     voters = UserFactory.create_batch(50)
     choices = ["yes", "no", "depends"]
 
-    errors = _run_at_once(
+    _, errors = run_at_once(
         50, lambda i: services.cast_vote(user=voters[i], case=case, choice=choices[i % 3])
     )
 
@@ -178,7 +154,7 @@ def test_fifty_people_changing_their_votes_at_once_keep_tallies_exact():
     for voter in voters:
         services.cast_vote(user=voter, case=case, choice="yes")
 
-    errors = _run_at_once(
+    _, errors = run_at_once(
         50, lambda i: services.cast_vote(user=voters[i], case=case, choice="no" if i % 2 else "yes")
     )
 

@@ -11,22 +11,12 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from cases.models import Case, Comment, MindChange, Vote
+from cases.models.cases import DERIVED_FIELDS
 from cases.services.figures import TALLY_FIELDS, VoteState, apply_vote, discussion_changed
 from cases.services.permissions import check_can_participate
 
-# What a vote call hands back on the caller's `case` object.
-FIGURE_FIELDS = [
-    *TALLY_FIELDS.values(),
-    "event_count",
-    "moved_yes",
-    "moved_no",
-    "moved_depends",
-    "conditions_named",
-    "largest_share",
-    "perspective_split",
-    "rule_agrees",
-    "rule_disagreement",
-]
+# What a vote call hands back on the caller's `case` object: every stored figure but the texts.
+FIGURE_FIELDS = [name for name in DERIVED_FIELDS if name not in ("story_html", "search_document")]
 CONDITION_MAX_LENGTH = 200
 
 
