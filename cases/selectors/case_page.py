@@ -9,6 +9,7 @@ An htmx vote renders only the vote box; an htmx comment renders only that commen
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from django.core.cache import cache
@@ -171,7 +172,9 @@ def case_page_cache_key(case: Case, *, order: str, page: str) -> str:
             str(case.pk),
             str(case.page_version),
             case.updated_at.isoformat(),
-            str(hash(case.category.name) & 0xFFFFFFFF),
+            # the name itself, digested: Python's hash() differs between processes, and the
+            # key must be the same in every worker that shares Redis
+            hashlib.sha256(case.category.name.encode()).hexdigest()[:16],
             order,
             page_number,
             get_language() or "",
