@@ -47,3 +47,29 @@ def test_concurrent_voters_perspectives_and_comments_leave_no_drift(curators_gro
     assert stored.event_count == 24 * 3
     assert stored.comment_count == Comment.objects.visible().count() == 1 + 24 - 5
     assert services.recount_votes(fix=False) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_switching_perspective_while_voting_leaves_the_perspective_tallies_exact():
+    """One thread per voter changes their vote while another switches their perspective: the
+    voter's row lock (taken by both services, before the case's) keeps every vote in exactly
+    one perspective's tally."""
+    cases = CaseFactory.create_batch(2)
+    voters = [UserFactory(perspective="employee") for _ in range(8)]
+    for voter in voters:
+        for case in cases:
+            services.cast_vote(user=voter, case=case, choice="yes")
+
+    def work(i):
+        voter = voters[i // 2]
+        for step in range(6):
+            if i % 2:
+                services.set_perspective(user=voter, perspective=PERSPECTIVES[step % 4])
+            else:
+                case = cases[step % 2]
+                services.cast_vote(user=voter, case=case, choice=CHOICES[step % 3])
+
+    _, errors = run_at_once(2 * len(voters), work)
+
+    assert errors == []
+    assert services.recount_votes(fix=False) == []
