@@ -241,3 +241,6 @@ CASES_PER_PAGE = 20
 COMMENTS_PER_PAGE = 50
 PROFILE_ITEMS_PER_PAGE = 20
 COMMENT_MAX_LENGTH = 10_000
+# How long a rendered fragment may stay in the cache. It is never stale within that time: every
+# key carries the versions of what it shows, which the writes bump (cases/selectors/).
+FRAGMENT_CACHE_SECONDS = 60 * 60

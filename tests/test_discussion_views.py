@@ -307,3 +307,13 @@ def test_pages_that_answer_htmx_with_a_fragment_vary_on_it(user_client, their_co
     fragment = user_client.get(url(name, comment_id=their_comment.pk), headers=HTMX)
     assert "<html" in page.text and "<html" not in fragment.text
     assert "HX-Request" in page.headers["Vary"] and "HX-Request" in fragment.headers["Vary"]
+
+
+@pytest.mark.parametrize("parent", ["²", "٣", "-1", "1e3", "9" * 30])
+def test_an_odd_parent_is_a_400_that_keeps_nothing(user_client, case, parent):
+    response = user_client.post(
+        url("comment_create", slug=case.slug), {"body": "My reply.", "parent": parent}
+    )
+    assert response.status_code == 400
+    assert "You can only reply to a comment on this case." in response.text
+    assert not Comment.objects.exists()

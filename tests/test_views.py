@@ -355,6 +355,7 @@ def test_htmx_comment_answers_with_the_comment_list_fragment(user_client, case, 
         r'id="comments-heading"[^>]*data-hx-swap-oob="true">\s*1 comment', response.text
     )
     assert re.search(r'<textarea name="body"[^>]*></textarea>', response.text)  # emptied
+    assert 'id="comments-empty" data-hx-swap-oob="delete"' in response.text  # no "No comments yet"
     assert Comment.objects.count() == 1
 
 

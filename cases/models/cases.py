@@ -1,5 +1,7 @@
 """Cases, the categories they sit in, and their sources."""
 
+import hashlib
+
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
@@ -253,6 +255,15 @@ class Case(models.Model):
     @property
     def is_featured(self) -> bool:
         return self.featured_at is not None
+
+    @property
+    def cache_version(self) -> str:
+        """Everything that changes what the case shows, as the key part of its cached
+        fragments: its votes, comments, ratings and perspectives (`page_version`), its own
+        columns (`updated_at`) and its category's name (digested: the same in every process).
+        """
+        category = hashlib.sha256(self.category.name.encode()).hexdigest()[:12]
+        return f"{self.pk}.{self.page_version}.{self.updated_at.isoformat()}.{category}"
 
 
 class Source(models.Model):

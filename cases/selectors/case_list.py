@@ -1,9 +1,9 @@
 """The list page's rows, rendered once per version of what they show.
 
 The page's query runs every time (20 rows on an index); their rendering is cached under a key
-made of each row's versions: `page_version` (bumped by every vote and comment on the case),
-`updated_at` (every edit), the category's name, plus the language and the search words that
-are highlighted. Any change to a row gives a new key, so the next request shows it.
+made of each row's `Case.cache_version` (votes and comments, edits, the category's name),
+plus the language and the search words that are highlighted. Any change to a row gives a new
+key, so the next request shows it.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 
+from django.conf import settings
 from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
@@ -18,14 +19,9 @@ from django.utils.translation import get_language
 
 from cases.models import Case
 
-ROWS_SECONDS = 60 * 60
-
 
 def rows_key(kind: str, cases: Sequence[Case], *extra: str) -> str:
-    parts = [
-        f"{case.pk}.{case.page_version}.{case.updated_at.isoformat()}.{case.category.name}"
-        for case in cases
-    ]
+    parts = [case.cache_version for case in cases]
     digest = hashlib.sha256("|".join([*parts, get_language() or "", *extra]).encode())
     return f"case-rows:{kind}:{digest.hexdigest()}"
 
@@ -36,5 +32,5 @@ def rows_html(kind: str, template: str, cases: Sequence[Case], *extra: str) -> S
     html = cache.get(key)
     if html is None:
         html = render_to_string(template, {"cases": cases})
-        cache.set(key, html, ROWS_SECONDS)
+        cache.set(key, html, settings.FRAGMENT_CACHE_SECONDS)
     return mark_safe(html)  # our own template's output

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
@@ -78,9 +79,6 @@ def thread_page(
     return ThreadPage(page=page, nodes=threads.flatten(built))
 
 
-THREAD_SECONDS = 60 * 60
-
-
 def cached_thread_page(case: Case, *, order: str, viewer, page_number: Any = None) -> ThreadPage:
     """`thread_page` as everyone sees it, kept in the cache under the case's `page_version`
     (bumped by every comment, rating, hiding and vote), so a page of threads is read from
@@ -93,14 +91,15 @@ def cached_thread_page(case: Case, *, order: str, viewer, page_number: Any = Non
         .exists()
     ):
         return thread_page(case, order=order, viewer_id=viewer_id, page_number=page_number)
-    number = str(page_number) if str(page_number or "").isdigit() else "1"
+    text = str(page_number or "")
+    number = text if text.isascii() and text.isdecimal() and len(text) < 7 else "1"
     key = f"thread:{case.pk}:{case.page_version}:{order}:{number}:{threads.THREADS_PER_PAGE}"
     cached = cache.get(key)
     if cached is None:
         fresh = thread_page(case, order=order, viewer_id=None, page_number=number)
         comments = [node.comment for node in fresh.nodes]
         cached = (comments, fresh.page.paginator.count, fresh.page.number)
-        cache.set(key, cached, THREAD_SECONDS)
+        cache.set(key, cached, settings.FRAGMENT_CACHE_SECONDS)
         return fresh
     comments, count, current = cached
     page = Paginator(range(count), threads.THREADS_PER_PAGE).page(current)
@@ -198,9 +197,6 @@ def comment_labels() -> dict[str, str]:
     }
 
 
-COMMENT_SECONDS = 60 * 60
-
-
 def _comment_key(node: threads.ThreadNode, viewer, case: Case, marks: dict[str, Any]) -> str:
     """Everything one comment's HTML depends on, for this viewer: the row as just read (so
     an edit, a rating, a deletion or the author's new vote gives a new key without any
@@ -257,4 +253,4 @@ def render_comments(
             missing[key] = html
         node.html = mark_safe(html)  # our own template's output
     if missing:
-        cache.set_many(missing, COMMENT_SECONDS)
+        cache.set_many(missing, settings.FRAGMENT_CACHE_SECONDS)

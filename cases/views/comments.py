@@ -96,7 +96,9 @@ def comment_create(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 
 
 def _as_int(value: str) -> int:
-    return int(value) if value.isdigit() else 0
+    """A comment id from the form, or 0 (no such comment) for anything else: "²" and "٣" are
+    digits to str.isdigit() but not to int()."""
+    return int(value) if value.isascii() and value.isdecimal() and len(value) < 19 else 0
 
 
 @require_safe
