@@ -11,17 +11,37 @@ STAMP := $(VENV)/.installed
 RUN_ENV := DJANGO_LOCAL_HTTP=1 SITE_URL=http://127.0.0.1:$(PORT) \
 	DJANGO_EMAIL_BACKEND=django.core.mail.backends.console.EmailBackend
 
-.PHONY: run dev test lint format install migrate seed superuser check-deploy clean
+.PHONY: run dev test lint format install lock migrate seed superuser check-deploy clean
 
+# Installs come from requirements.lock: every package, the dev extra's too, pinned with its
+# hashes (`make lock` writes it from pyproject.toml's ranges); then the project, without deps.
+# `pip check` stops a pyproject.toml that asks for more than the lock holds.
 # XStatic-Bootstrap's sdist imports pkg_resources while building, which newer setuptools
 # dropped: build-constraints.txt pins the build-time setuptools (needs pip >= 25.3).
-$(STAMP): pyproject.toml build-constraints.txt
+LOCK := requirements.lock
+UV_VERSION := 0.13.8
+
+$(STAMP): $(LOCK) pyproject.toml build-constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=25.3"
-	$(BIN)/python -m pip install --quiet --build-constraint build-constraints.txt -e ".[dev]"
+	$(BIN)/python -m pip install --quiet --require-hashes \
+		--build-constraint build-constraints.txt -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps --build-constraint build-constraints.txt -e .
+	@$(BIN)/python -m pip check >/dev/null || { $(BIN)/python -m pip check; \
+		echo "pyproject.toml asks for what $(LOCK) lacks: run 'make lock'." >&2; exit 1; }
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# Rewrite the lock for Python 3.11 on Linux with uv (installed into the venv on demand),
+# keeping the current pins where pyproject.toml allows them; UPGRADE=1 takes the newest.
+lock:
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet "uv==$(UV_VERSION)"
+	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --quiet \
+		--python-version 3.11 --python-platform x86_64-unknown-linux-gnu \
+		--build-constraints build-constraints.txt $(if $(UPGRADE),--upgrade) \
+		--custom-compile-command "make lock" --output-file $(LOCK)
 
 # The secret key is made once and kept (it signs sessions and password-reset links).
 .secret_key: | $(STAMP)
@@ -32,16 +52,19 @@ staticfiles/staticfiles.json: $(STAMP) .secret_key outsourcing/settings.py \
 		$(shell find static -type f 2>/dev/null)
 	$(RUN_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 
-# Gunicorn in the foreground (Ctrl-C stops it); sizes in outsourcing/gunicorn.conf.py.
+# Gunicorn and the job worker (Procfile) in the foreground under honcho: Ctrl-C stops both.
+# Gunicorn's sizes are in outsourcing/gunicorn.conf.py; the worker prints the console mail.
 run: $(STAMP) .secret_key staticfiles/staticfiles.json
 	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
 	$(RUN_ENV) $(BIN)/python manage.py seed_cases
 	$(RUN_ENV) $(BIN)/python manage.py recount_votes
 	DJANGO_DEBUG=1 $(BIN)/python manage.py ensure_dev_superuser
 	@echo "Serving on http://127.0.0.1:$(PORT)/  (admin: http://127.0.0.1:$(PORT)/admin/)"
-	$(RUN_ENV) PORT=$(PORT) exec $(BIN)/gunicorn -c outsourcing/gunicorn.conf.py outsourcing.wsgi
+	$(RUN_ENV) PORT=$(PORT) PATH="$(CURDIR)/$(BIN):$$PATH" PYTHONUNBUFFERED=1 \
+		exec $(BIN)/honcho start
 
-# For developers: Django's runserver with debug and autoreload.
+# For developers: Django's runserver with debug and autoreload. No job worker: in debug, jobs
+# (mail) run at once inside the request (HUEY_IMMEDIATE, outsourcing/settings.py).
 dev: $(STAMP)
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DJANGO_DEBUG=1 $(BIN)/python manage.py seed_cases
@@ -77,3 +100,9 @@ clean:
 bench: $(STAMP)
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(BIN)/python bench/run.py
+
+# The MDN HTTP Observatory's scanner against a local TLS gunicorn with production settings
+# (scripts/observatory.sh: needs ports 80 and 443, so root); fails unless the grade is A+.
+.PHONY: observatory
+observatory: $(STAMP)
+	bash scripts/observatory.sh

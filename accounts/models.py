@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.urls import reverse
@@ -25,7 +26,9 @@ class User(AbstractUser):
     # Suspension: a suspended person can read but not vote, comment, flag or propose.
     suspended_until = models.DateTimeField(_("suspended until"), null=True, blank=True)
     suspended_permanently = models.BooleanField(_("suspended permanently"), default=False)
-    suspension_reason = models.CharField(_("why suspended"), max_length=300, blank=True)
+    suspension_reason = models.CharField(
+        _("why suspended"), max_length=settings.TEXT_LIMITS["reason"], blank=True
+    )
 
     @property
     def is_suspended(self) -> bool:

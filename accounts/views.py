@@ -4,14 +4,16 @@ from django.core.paginator import Paginator
 from django.db.models import Sum
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render, resolve_url
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
-from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.forms import PerspectiveForm
 from accounts.models import User
+from cases.decorators import login_required
+from cases.http import form_errors, refuse
 from cases.services.perspectives import set_perspective
+from outsourcing.limits import rate_limited
 
 
 @require_safe
@@ -43,29 +45,17 @@ def profile(request: HttpRequest, username: str) -> HttpResponse:
 
 
 @require_POST
+@login_required(back=lambda request: settings.LOGIN_REDIRECT_URL)
+@rate_limited("perspective")
 def perspective_update(request: HttpRequest) -> HttpResponse:
     """The logged-in person sets or clears their own perspective (never anyone else's)."""
-    if not request.user.is_authenticated:
-        # Not login_required: it would send the visitor back to this POST-only URL (405).
-        login_url = resolve_url(settings.LOGIN_URL)
-        messages.info(request, _("Log in to say how you look at outsourcing."))
-        if request.htmx:
-            return HttpResponseClientRedirect(login_url)
-        return redirect(login_url)
-
     person = request.user
     form = PerspectiveForm(request.POST, instance=person)
     if not form.is_valid():
         if request.htmx:
             context = {"person": person, "is_own_profile": True, "perspective_form": form}
             return render(request, "accounts/profile.html#perspective-form", context, status=400)
-        reason = " ".join(form.errors.get("perspective", [])) or None
-        return render(
-            request,
-            "400.html",
-            {"reason": reason, "back_url": person.get_absolute_url()},
-            status=400,
-        )
+        return refuse(request, form_errors(form), status=400, back_url=person.get_absolute_url())
 
     set_perspective(user=person, perspective=form.cleaned_data["perspective"])
     if person.perspective:

@@ -1,6 +1,7 @@
 """Forms of the curators' review queue and case tools."""
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case
@@ -10,14 +11,17 @@ class DecisionNoteForm(forms.Form):
     """A note for publish (optional), send back and reject (required by the service)."""
 
     note = forms.CharField(
-        label=_("Note to the proposer"), required=False, max_length=2000, widget=forms.Textarea
+        label=_("Note to the proposer"),
+        required=False,
+        max_length=settings.TEXT_LIMITS["decision_note"],
+        widget=forms.Textarea,
     )
 
 
 class CloseCaseForm(forms.Form):
     reason = forms.CharField(
         label=_("Why close the discussion?"),
-        max_length=300,
+        max_length=settings.TEXT_LIMITS["reason"],
         help_text=_("e.g. “verdict final”; readers see it on the case."),
         error_messages={"required": _("Say why the discussion is closed.")},
     )

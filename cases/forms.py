@@ -1,9 +1,11 @@
+import uuid
+
 from django import forms
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import Case, Category, Comment, Flag, Vote
+from cases.models import Case, Category, Comment, Flag, Source, Vote
 
 
 class CaseFilterForm(forms.Form):
@@ -18,7 +20,9 @@ class CaseFilterForm(forms.Form):
         ("relevance", _("Best match")),
     ]
 
-    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    q = forms.CharField(
+        label=_("Search"), required=False, max_length=settings.TEXT_LIMITS["search"]
+    )
     category = forms.ModelChoiceField(
         label=_("Category"),
         queryset=Category.objects.all(),
@@ -57,7 +61,7 @@ class VoteForm(forms.Form):
     condition = forms.CharField(
         label=_("If it depends: on what?"),
         required=False,
-        max_length=200,
+        max_length=settings.TEXT_LIMITS["condition"],
         help_text=_("Optional, e.g. “whether the employer was told”."),
         error_messages={"max_length": _("Say it in at most %(limit_value)d characters.")},
     )
@@ -81,6 +85,14 @@ class CommentForm(forms.ModelForm):
             ),
         },
     )
+    # The idempotency token: a retried POST of this form (double click, retry after an error)
+    # finds the comment it made instead of making another (Comment.submission_token).
+    token = forms.UUIDField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("token", uuid.uuid4())
 
 
 class CommentEditForm(forms.Form):
@@ -88,13 +100,15 @@ class CommentEditForm(forms.Form):
     reason = forms.CharField(
         label=_("Why do you edit this comment?"),
         required=False,
-        max_length=300,
+        max_length=settings.TEXT_LIMITS["reason"],
         help_text=_("Curators: the moderation log keeps it."),
     )
 
 
 class CommentDeleteForm(forms.Form):
-    reason = forms.CharField(label=_("Why delete it?"), required=False, max_length=300)
+    reason = forms.CharField(
+        label=_("Why delete it?"), required=False, max_length=settings.TEXT_LIMITS["reason"]
+    )
 
 
 class CommentRatingForm(forms.Form):
@@ -123,7 +137,9 @@ class ChangedMindForm(forms.Form):
 
 
 class HideCommentForm(forms.Form):
-    reason = forms.CharField(label=_("Why hide these comments?"), max_length=300)
+    reason = forms.CharField(
+        label=_("Why hide these comments?"), max_length=settings.TEXT_LIMITS["reason"]
+    )
 
 
 class FlagForm(forms.Form):
@@ -139,7 +155,7 @@ class FlagForm(forms.Form):
     note = forms.CharField(
         label=_("Note for the curators"),
         required=False,
-        max_length=300,
+        max_length=settings.TEXT_LIMITS["reason"],
         strip=True,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Needed for “Other”."),
@@ -173,8 +189,13 @@ class CaseProposalForm(forms.ModelForm):
             "where": _("A country or region, e.g. “Germany” or “Southeast Asia”."),
         }
 
+    # The idempotency token (Case.submission_token): a retried POST makes no second proposal.
+    token = forms.UUIDField(required=False, widget=forms.HiddenInput)
+
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("token", uuid.uuid4())
         self.this_year = timezone.now().year
         year = self.fields["year"]
         year.required = True
@@ -182,6 +203,10 @@ class CaseProposalForm(forms.ModelForm):
         year.help_text = _("When the decision was made.")
         self.fields["where"].required = True
         self.fields["category"].empty_label = _("Pick a category")
+
+    def proposal_data(self) -> dict:
+        """The case's fields, for services.propose_case and resubmit_proposal."""
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
     def clean_year(self) -> int:
         year = self.cleaned_data["year"]
@@ -200,14 +225,14 @@ class SourceProposalForm(forms.Form):
     url = forms.URLField(
         label=_("Link"),
         required=False,
-        max_length=500,
+        max_length=Source._meta.get_field("url").max_length,
         assume_scheme="https",
         error_messages={"invalid": _("Enter a full web address, e.g. https://example.org/post.")},
     )
     description = forms.CharField(
         label=_("Or describe it"),
         required=False,
-        max_length=300,
+        max_length=Source._meta.get_field("title").max_length,
         strip=True,
         help_text=_("e.g. “my own experience, 2019” or “a talk at a conference”."),
         error_messages={"max_length": _("Keep it to at most %(limit_value)d characters.")},

@@ -27,8 +27,10 @@ class CaseQuerySet(models.QuerySet):
         return self.defer("story", "story_html", "outcome", "search_document", "review_note")
 
     def visible_to(self, user: User) -> CaseQuerySet:
-        """Published cases; staff who may view cases also preview drafts and archived ones."""
-        if user.is_authenticated and user.is_staff and user.has_perm("cases.view_case"):
+        """Published cases; curators also preview drafts, proposals and archived ones."""
+        from cases.services.permissions import is_curator
+
+        if is_curator(user):
             return self
         return self.published()
 

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import dj_database_url
 import xstatic.pkg.bootstrap
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from outsourcing.local import env_bool, local_http, secret_key_from, secret_key_path
@@ -53,12 +55,22 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
+    "csp",  # django-csp: only its system checks (the policy is in "Security headers" below)
     "template_partials",
     "simple_history",
+    # Background jobs (below); "outsourcing" so that `run_huey` loads outsourcing/tasks.py.
+    "huey.contrib.djhuey",
+    "outsourcing",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The security headers (see "Security headers" below) go on every response, the static
+    # files that whitenoise answers included, so these stay above whitenoise.
+    "outsourcing.headers.CrossOriginResourcePolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "outsourcing.middleware.RejectNulBytesMiddleware",  # 400: NUL or non-UTF-8 in a request
     # Whitenoise answers static files itself (with their precompressed .gz/.br variants), so
     # they never reach GZip below it.
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -74,6 +86,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, so that it sees a view's database error first: 503 "try again", text kept.
+    "outsourcing.unavailable.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "outsourcing.urls"
@@ -89,6 +103,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "cases.context_processors.site",
             ],
         },
     },
@@ -147,7 +162,23 @@ ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "optional"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_GET = False
-ACCOUNT_RATE_LIMITS_ENABLED = True  # allauth's defaults throttle failed logins per IP and key
+# allauth's limits (counted in the cache, per IP and per account or email): sign-ups, logins,
+# failed logins, password resets. The admin's login goes through allauth's (outsourcing/urls.py).
+ACCOUNT_RATE_LIMITS = {
+    "signup": "10/h/ip",
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/300s/key",
+    "reset_password": "20/h/ip,3/h/key",
+    "reset_password_from_key": "20/h/ip",
+    "change_password": "5/m/user",
+    "change_email": "3/h/user",
+    "manage_email": "10/m/user",
+    "confirm_email": "3/h/key",
+}
+# Behind a reverse proxy that appends to X-Forwarded-For (the nginx of README "Deployment"),
+# trust that many entries from the right; 0 (direct) means REMOTE_ADDR. Without it everyone
+# would share the proxy's address and its limits.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 LOGIN_REDIRECT_URL = "/"
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
@@ -164,12 +195,43 @@ if os.environ.get("REDIS_URL"):
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-EMAIL_BACKEND = os.environ.get(
+# Background jobs: Huey is the site's one job queue (mail now; digests, exports later). A
+# SQLite file by default (HUEY_FILE), so a fresh clone needs no server; with REDIS_URL (or
+# HUEY_REDIS_URL) Redis, so that web servers and workers on several machines share one queue.
+# The worker is `python manage.py run_huey` (Procfile, `make run`). In debug (`make dev`) jobs
+# run at once inside the request, no worker needed (HUEY_IMMEDIATE=0 queues them); in tests
+# too, in memory: a test that looks at the queue sets `HUEY.immediate = False`.
+_huey_redis_url = os.environ.get("HUEY_REDIS_URL") or os.environ.get("REDIS_URL")
+if TESTING:
+    HUEY = {"huey_class": "huey.MemoryHuey", "immediate": True}
+elif _huey_redis_url:
+    HUEY = {"huey_class": "huey.PriorityRedisHuey", "connection": {"url": _huey_redis_url}}
+else:
+    HUEY = {
+        "huey_class": "huey.SqliteHuey",
+        "filename": os.environ.get("HUEY_FILE", str(BASE_DIR / "huey.sqlite3")),
+    }
+HUEY.setdefault("immediate", env_bool("HUEY_IMMEDIATE", default=DEBUG))
+HUEY["name"] = "outsourcing-verdicts"
+HUEY["consumer"] = {
+    "workers": int(os.environ.get("HUEY_WORKERS", "2")),
+    "worker_type": "thread",
+    "max_delay": 2.0,  # an idle worker looks at the queue at least every 2 s
+}
+
+# Mail goes through the queue (outsourcing/mail.py: after commit, retried for ~17 h while the
+# server is down); DJANGO_EMAIL_BACKEND names the backend the worker delivers with.
+EMAIL_BACKEND = "outsourcing.mail.QueuedEmailBackend"
+EMAIL_DELIVERY_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend"
     if DEBUG
     else "django.core.mail.backends.smtp.EmailBackend",
 )
+if TESTING:
+    EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+if EMAIL_DELIVERY_BACKEND == EMAIL_BACKEND:
+    raise ImproperlyConfigured("DJANGO_EMAIL_BACKEND names the backend that delivers the mail.")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
@@ -208,6 +270,9 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+# Sessions are read from the cache first (Redis when REDIS_URL is set), so that a signed-in
+# person stays signed in through a short database blip.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # Production hardening: on whenever debug is off. DJANGO_LOCAL_HTTP=1 (make run, loopback only)
 # turns off just what plain HTTP cannot do: the HTTPS redirect, secure-only cookies and HSTS.
@@ -229,11 +294,64 @@ elif not DEBUG:
     SECURE_CONTENT_TYPE_NOSNIFF = True
     SECURE_REFERRER_POLICY = "same-origin"
 
+# Security headers: a strict Content-Security-Policy and friends, on every response (the
+# middleware is above whitenoise). `scripts/observatory.sh` (make observatory) grades them with
+# the MDN HTTP Observatory; README.md "Security headers" explains each directive.
+# Nothing inline is allowed: no <script> without src, no style="…", no on…= handlers, no eval
+# (htmx is told so in templates/base.html). Everything comes from this origin.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [NONE],  # anything not named below: no frames, objects, media, workers
+        "script-src": [SELF],
+        "style-src": [SELF],
+        # data: for the SVG icons that Bootstrap's CSS embeds (select arrows, checked boxes and
+        # radios, the navbar toggler); an image cannot run script, and the Observatory does not
+        # count data: against img-src (only against script-src and style-src).
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],  # htmx requests
+        "form-action": [SELF],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],  # nobody may frame the site (X-Frame-Options: DENY too)
+    },
+}
+# Powerful features nobody here needs, denied to the site and to anything it could embed.
+# (Chromium warns about names it does not know, e.g. "bluetooth": keep the list to known ones.)
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "interest-cohort",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"  # outsourcing/headers.py sets it
+X_FRAME_OPTIONS = "DENY"
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    # run_huey adds a handler of its own to "huey" unless it has one: this, so lines print once.
+    "loggers": {"huey": {"handlers": ["console"], "propagate": False}},
 }
 
 # Site-wide numbers.
@@ -241,6 +359,47 @@ CASES_PER_PAGE = 20
 COMMENTS_PER_PAGE = 50
 PROFILE_ITEMS_PER_PAGE = 20
 COMMENT_MAX_LENGTH = 10_000
+# The lengths of what people type, defined here once: models, forms, services and templates
+# (as `limits.reason` etc.) read them.
+TEXT_LIMITS = {
+    "comment": COMMENT_MAX_LENGTH,
+    "reason": 300,  # flag notes; delete, hide, close and suspension reasons; edit reasons
+    "condition": 200,  # "it depends: on what?"
+    "decision_note": 2000,  # a curator's note to a proposer
+    "search": 200,
+}
 # How long a rendered fragment may stay in the cache. It is never stale within that time: every
 # key carries the versions of what it shows, which the writes bump (cases/selectors/).
 FRAGMENT_CACHE_SECONDS = 60 * 60
+
+# Limits on every write (outsourcing/limits.py), per kind of write: rates per account, per
+# account younger than a day, per account and object, and per IP address (one office or campus
+# may share one, hence the higher figure). "1/10s" is one per 10 seconds. Chosen so that a real
+# person never meets them; the README lists them. Off in tests unless a test turns it on.
+RATELIMIT_ENABLE = env_bool("DJANGO_RATE_LIMITS", default=not TESTING)
+RATELIMIT_USE_CACHE = "default"
+RATE_LIMITS = {
+    "comment": {
+        "account": ["1/10s", "60/h"],
+        "new_account": ["1/30s", "15/h"],
+        "ip": ["30/m", "300/h"],
+    },
+    "comment_edit": {"account": ["10/m", "100/h"], "new_account": ["5/m", "30/h"], "ip": ["60/m"]},
+    "vote": {
+        "account": ["20/m", "300/h"],
+        "new_account": ["10/m", "100/h"],
+        "per_object": ["30/h"],  # changes of one's vote on one case
+        "ip": ["120/m"],
+    },
+    "rating": {
+        "account": ["30/m", "500/h"],
+        "new_account": ["15/m", "150/h"],
+        "per_object": ["10/h"],
+        "ip": ["240/m"],
+    },
+    "flag": {"account": ["10/h", "50/d"], "new_account": ["3/h", "10/d"], "ip": ["60/h"]},
+    "proposal": {"account": ["5/h", "20/d"], "new_account": ["2/h", "5/d"], "ip": ["30/h"]},
+    "perspective": {"account": ["10/h"], "new_account": ["10/h"], "ip": ["60/h"]},
+    "changed_mind": {"account": ["30/h"], "new_account": ["10/h"], "ip": ["120/h"]},
+    "curation": {"account": ["60/m"], "new_account": ["30/m"], "ip": ["120/m"]},
+}

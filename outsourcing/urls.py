@@ -1,7 +1,12 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
 from accounts import views as account_views
+
+# The admin's own login form has no throttle: staff log in through allauth's, which is
+# rate-limited per IP and per account (ACCOUNT_RATE_LIMITS), and come back to the admin.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -12,3 +17,5 @@ urlpatterns = [
 ]
 
 handler400 = "cases.views.errors.bad_request"
+handler403 = "cases.views.errors.permission_denied"
+handler404 = "cases.views.errors.page_not_found"

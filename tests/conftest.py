@@ -1,4 +1,5 @@
 import importlib
+import os
 import threading
 
 import pytest
@@ -6,9 +7,27 @@ from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
 from django.db import connection
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from cases import services
 from tests.factories import CaseFactory, UserFactory
+
+# Property-based tests (tests/test_fuzz.py). "ci", the default: every parametrized fuzz test
+# draws 12 examples (over 1,300 in all), the same ones on every run. HYPOTHESIS_PROFILE=dev: 3,
+# random. Examples share their test's fixtures (each runs in a savepoint rolled back after it).
+_FUZZ = {
+    "deadline": None,
+    "database": None,
+    "suppress_health_check": [
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+    ],
+}
+hypothesis_settings.register_profile("ci", max_examples=12, derandomize=True, **_FUZZ)
+hypothesis_settings.register_profile("dev", max_examples=3, **_FUZZ)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 HTMX = {"HX-Request": "true"}
 

@@ -1,4 +1,7 @@
+from datetime import timedelta
+
 import factory
+from allauth.account.models import EmailAddress
 from django.utils import timezone
 
 from accounts.models import User
@@ -17,12 +20,25 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"person{n}")
     email = factory.LazyAttribute(lambda user: f"{user.username}@example.org")
+    # An established account by default (a month old, email verified), whose flags count
+    # toward hiding; `UserFactory(new=True)` or `verified_email=False` for the other kind.
+    date_joined = factory.LazyFunction(lambda: timezone.now() - timedelta(days=30))
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    class Params:
+        new = factory.Trait(date_joined=factory.LazyFunction(timezone.now))
 
     @factory.post_generation
     def save_password(self, create, extracted, **kwargs):
         if create:
             self.save()
+
+    @factory.post_generation
+    def verified_email(self, create, extracted, **kwargs):
+        if create and extracted is not False and self.email:
+            EmailAddress.objects.get_or_create(
+                user=self, email=self.email, defaults={"verified": True, "primary": True}
+            )
 
 
 class CategoryFactory(factory.django.DjangoModelFactory):

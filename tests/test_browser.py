@@ -40,8 +40,26 @@ def page_errors():
 
 
 @pytest.fixture
-def page(live_server, monkeypatch, page_errors):
-    """A fresh Chromium per test, started after the database fixtures.
+def csp_violations():
+    """(page URL, problem) pairs: CSP violations on any page, and pages without the policy."""
+    return []
+
+
+# Init scripts come in through the DevTools protocol, so the policy does not block this one.
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.reportCspViolation(
+    `${event.effectiveDirective} blocked ${event.blockedURI || "inline"}`
+    + ` at ${event.sourceFile || event.documentURI}:${event.lineNumber}`
+  );
+});
+"""
+
+
+@pytest.fixture
+def open_page(live_server, monkeypatch, page_errors, csp_violations):
+    """Opens pages (each in its own browser context, so its own cookies) in one Chromium, started
+    after the database fixtures, watching each for errors and CSP violations.
 
     Playwright's sync API runs an event loop in this thread: Django then refuses ORM calls
     (hence the env var) and hands out a separate connection, closed again below.
@@ -56,23 +74,48 @@ def page(live_server, monkeypatch, page_errors):
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
         )
-        page = browser.new_page(locale="en-US")
-        page.set_default_timeout(10_000)
 
-        def on_console(msg):
-            if msg.type == "error":
-                page_errors.append((page.url, f"console: {msg.text} at {msg.location.get('url')}"))
+        def watched_page():
+            page = browser.new_page(locale="en-US")
+            page.set_default_timeout(10_000)
 
-        def on_response(response):
-            if response.status >= 400 and "/static/" in response.url:
-                page_errors.append((page.url, f"{response.status} {response.url}"))
+            def on_console(msg):
+                if msg.type == "error":
+                    where = f"{msg.text} at {msg.location.get('url')}"
+                    page_errors.append((page.url, f"console: {where}"))
+                if "Content Security Policy" in msg.text:
+                    csp_violations.append((page.url, f"console: {msg.text}"))
 
-        page.on("console", on_console)
-        page.on("pageerror", lambda error: page_errors.append((page.url, f"pageerror: {error}")))
-        page.on("response", on_response)
-        yield page
+            def on_response(response):
+                if response.status >= 400 and "/static/" in response.url:
+                    page_errors.append((page.url, f"{response.status} {response.url}"))
+                document = response.request.resource_type == "document"
+                if document and not response.header_value("content-security-policy"):
+                    csp_violations.append((response.url, "served without a CSP header"))
+
+            page.on("console", on_console)
+            page.on("pageerror", lambda e: page_errors.append((page.url, f"pageerror: {e}")))
+            page.on("response", on_response)
+            page.expose_function(
+                "reportCspViolation", lambda text: csp_violations.append((page.url, text))
+            )
+            page.add_init_script(REPORT_CSP_VIOLATIONS)
+            return page
+
+        yield watched_page
         browser.close()
         connections.close_all()
+
+
+@pytest.fixture
+def page(open_page, csp_violations):
+    """A watched page; the journey fails if any page it opened broke the policy."""
+    page = open_page()
+    yield page
+    for context in page.context.browser.contexts:
+        for opened in context.pages:
+            opened.wait_for_timeout(100)  # lets the last reports arrive
+    assert csp_violations == [], "Content-Security-Policy violations"
 
 
 def public_page_errors(page_errors):
@@ -262,7 +305,7 @@ def log_in(page, base_url, username):
 
 
 def test_proposal_is_sent_back_resubmitted_published_and_logged(
-    live_server, page, page_errors, curator
+    live_server, page, open_page, page_errors, curator
 ):
     CategoryFactory(name="Customer service", slug="customer-service")
     User.objects.create_user("olga", "olga@example.org", PASSWORD)
@@ -286,7 +329,7 @@ def test_proposal_is_sent_back_resubmitted_published_and_logged(
     assert proposal.status == "pending"
 
     # A curator sends it back with a note, in a second browser context.
-    curator_page = page.context.browser.new_page(locale="en-US")
+    curator_page = open_page()
     log_in(curator_page, base, curator.username)
     curator_page.goto(f"{base}/curate/")
     card = curator_page.locator(f"#proposal-{proposal.pk}")
@@ -320,3 +363,36 @@ def test_proposal_is_sent_back_resubmitted_published_and_logged(
         ModerationLog.objects.filter(case=proposal).values_list("action", flat=True).order_by("pk")
     ) == ["send_back", "publish"]
     assert public_page_errors(page_errors) == []
+
+
+def test_admin_pages_work_under_the_content_security_policy(live_server, page):
+    """The admin's scripts and styles run under the policy (`page` fails on any violation)."""
+    admin = User.objects.create_superuser("root", "root@example.org", PASSWORD)
+    case = CaseFactory(title="Cleaning goes to a contractor", slug="cleaning")
+    CommentFactory(case=case, body="Cheaper, and the floors are cleaner.")
+    base = live_server.url
+
+    response = page.goto(f"{base}/accounts/login/?next=/admin/")
+    assert "default-src 'none'" in response.headers["content-security-policy"]
+    page.locator("#id_login").fill(admin.username)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("main").get_by_role("button", name="Sign In").click()
+    expect(page).to_have_url(f"{base}/admin/")
+
+    # Changelist: actions.js counts the selected rows.
+    page.goto(f"{base}/admin/cases/case/")
+    page.locator("#action-toggle").check()
+    expect(page.locator(".action-counter")).to_contain_text("1 of 1 selected")
+
+    # Change form: inlines.js adds a source form; the history page lists the changes.
+    page.goto(f"{base}/admin/cases/case/{case.pk}/change/")
+    page.get_by_role("button", name=re.compile("Add another source", re.IGNORECASE)).click()
+    expect(page.locator("#id_sources-1-title")).to_be_visible()
+    page.goto(f"{base}/admin/cases/case/{case.pk}/history/")
+    expect(page.locator("#content h1")).to_contain_text("Change history")
+
+    # The comments changelist, and the user form with its two-box group picker (SelectFilter2).
+    page.goto(f"{base}/admin/cases/comment/")
+    expect(page.locator("#result_list")).to_contain_text("Cheaper")
+    page.goto(f"{base}/admin/accounts/user/{admin.pk}/change/")
+    expect(page.locator("#id_groups_filter")).to_be_visible()

@@ -136,8 +136,8 @@ def test_rating_a_deleted_comment_is_403(user_client, their_comment):
 def test_anonymous_rating_goes_to_login_and_back_to_the_comment(client, their_comment):
     response = client.post(url("comment_rate", comment_id=their_comment.pk), {"value": "up"})
     assert response.status_code == 302
-    assert response.url.startswith("/accounts/login/?next=")
-    assert f"comment-{their_comment.pk}" in response.url
+    assert response.url == f"/accounts/login/?next=/comments/{their_comment.pk}/"
+    assert client.get(f"/comments/{their_comment.pk}/").url.endswith(f"#comment-{their_comment.pk}")
 
 
 def test_order_parameter_orders_and_unknown_order_is_400(client, case):

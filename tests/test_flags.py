@@ -300,14 +300,24 @@ def test_get_after_flagging_says_so(user_client, user, comment):
     assert 'name="reason"' not in response.text
 
 
-@pytest.mark.parametrize("method", ["get", "post"])
-def test_anonymous_visitor_is_sent_to_log_in_and_back_to_the_case(client, comment, case, method):
-    response = getattr(client, method)(flag_url(comment), {"reason": "spam"})
+def test_anonymous_visitor_asking_for_the_form_logs_in_and_comes_back_to_it(client, comment):
+    response = client.get(flag_url(comment))
 
     assert response.status_code == 302
     location = urlparse(response["Location"])
     assert location.path == "/accounts/login/"
-    assert parse_qs(location.query)["next"][0].startswith(case.get_absolute_url())
+    assert parse_qs(location.query)["next"][0] == flag_url(comment)
+
+
+def test_anonymous_flag_logs_in_and_comes_back_to_the_comment(client, comment, case):
+    response = client.post(flag_url(comment), {"reason": "spam"})
+
+    assert response.status_code == 302
+    location = urlparse(response["Location"])
+    assert location.path == "/accounts/login/"
+    back = parse_qs(location.query)["next"][0]
+    # The comment's permalink, which leads to its place on the case page.
+    assert client.get(back)["Location"] == f"{case.get_absolute_url()}#comment-{comment.pk}"
     assert not Flag.objects.exists()
 
 

@@ -197,7 +197,10 @@ def test_a_suspended_person_still_reads_and_sees_the_banner(client, suspended, c
         page = response.content.decode()
         assert "Your account is suspended until" in page
         assert REASON in page
-        assert "You can read, but not vote, comment or propose." in page
+        assert (
+            "You can read, but not vote, comment, edit or delete your comments, flag or propose."
+            in page
+        )
 
 
 def test_others_do_not_see_the_banner(user_client, case):

@@ -2,6 +2,7 @@
 on one case (queries), and the signed-in page's bytes against the anonymous one's."""
 
 import re
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -77,9 +78,9 @@ def test_case_page_queries_do_not_grow_with_the_comments(
     assert again.content == response.content
     client.force_login(UserFactory())
     # A member: what everyone sees alike comes from the cache (the case's parts, the page of
-    # threads, each comment's HTML); session, user, case, their vote, whether a comment of
-    # theirs is hidden here, their ratings and flags on the page.
-    with django_assert_num_queries(7):
+    # threads, each comment's HTML), and so does the session; user, case, their vote, whether a
+    # comment of theirs is hidden here, their ratings and flags on the page.
+    with django_assert_num_queries(6):
         client.get(busy_case.get_absolute_url())
     cache.clear()
     with django_assert_num_queries(SIGNED_IN):  # nothing cached: everything is read
@@ -90,10 +91,11 @@ def test_htmx_vote_renders_only_the_vote_box(client, busy_case, django_assert_nu
     voter = UserFactory()
     client.force_login(voter)
     url = reverse("cases:vote", kwargs={"slug": busy_case.slug})
-    # session, user, case; the vote (in a savepoint here): the voter's and the case's rows
-    # locked, the vote read and written, perspective tallies, case figures, event, chart
-    # point; the box itself reads nothing more (its vote comes from the service).
-    with django_assert_num_queries(13):
+    # user, case (the session comes from the cache); the vote (in a savepoint here): the
+    # voter's and the case's rows locked, the vote read and written, perspective tallies, case
+    # figures, event, chart point; the box itself reads nothing more (its vote comes from the
+    # service).
+    with django_assert_num_queries(12):
         response = client.post(url, {"choice": "no"}, headers=HTMX)
     assert response.text.lstrip().startswith('<section id="vote-box"')
     assert "comment-thread" not in response.text
@@ -103,10 +105,11 @@ def test_htmx_vote_renders_only_the_vote_box(client, busy_case, django_assert_nu
 def test_htmx_comment_renders_only_that_comment(client, busy_case, django_assert_num_queries):
     client.force_login(UserFactory())
     url = reverse("cases:comment_create", kwargs={"slug": busy_case.slug})
-    # session, user, case; the comment (savepoint, lock, insert, count); the thread it sits
-    # in, the viewer's marks, the count for the heading
-    with django_assert_num_queries(12):
-        response = client.post(url, {"body": "A new point."}, headers=HTMX)
+    # user, case; the comment (savepoint, lock, an earlier post of this form?, savepoint,
+    # insert, release, count); the thread it sits in, the viewer's marks, the count for the
+    # heading
+    with django_assert_num_queries(14):
+        response = client.post(url, {"body": "A new point.", "token": uuid.uuid4()}, headers=HTMX)
     assert response.text.count('<article id="comment-') == 1
     assert "A new point." in response.text
     assert len(response.content) < 6_000
@@ -116,9 +119,9 @@ def test_htmx_rating_renders_only_that_comment(client, busy_case, django_assert_
     client.force_login(UserFactory())
     comment = Comment.objects.filter(case=busy_case, parent__isnull=True).first()
     url = reverse("cases:comment_rate", kwargs={"comment_id": comment.pk})
-    # session, user, comment; the rating (savepoint, locks, read, write, counters, the page's
-    # version); the comment's thread and the viewer's marks
-    with django_assert_num_queries(13):
+    # user, comment; the rating (savepoint, locks, read, write, counters, the page's version);
+    # the comment's thread and the viewer's marks
+    with django_assert_num_queries(12):
         response = client.post(url, {"value": "up"}, headers=HTMX)
     assert response.text.count('<article id="comment-') == 1
 

@@ -307,7 +307,7 @@ def test_a_suspended_proposer_cannot_resubmit(suspended, data):
 def test_anonymous_get_and_post_go_to_login(client, category):
     for response in (client.get(URL), client.post(URL, post_data(category))):
         assert response.status_code == 302
-        assert response["Location"] == "/accounts/login/?next=%2Fcases%2Fnew%2F"
+        assert response["Location"] == "/accounts/login/?next=/cases/new/"
     assert not Case.objects.exists()
 
 
@@ -598,7 +598,7 @@ def test_a_pending_proposal_cannot_be_edited(user_client, user):
 def test_anonymous_edit_goes_to_login(client, sent_back):
     response = client.get(EDIT_URL)
     assert response.status_code == 302
-    assert response["Location"] == "/accounts/login/?next=%2Fcases%2Fsent-back%2Fedit%2F"
+    assert response["Location"] == "/accounts/login/?next=/cases/sent-back/edit/"
 
 
 def test_a_suspended_proposer_cannot_resubmit_through_the_page(client, suspended, category):

@@ -232,9 +232,9 @@ def test_case_page_runs_a_constant_number_of_queries(
         services.cast_vote(user=viewer, case=case, choice="yes")
         services.rate_comment(user=viewer, comment=comments[0], value=1)
     # case, sources, all comments (with authors and their votes), the shift, the conditions,
-    # the verdict by perspective, the chart; logged in: session, user, the viewer's vote,
-    # ratings, flags
-    with django_assert_num_queries(CASE_PAGE_QUERIES + (6 if logged_in else 0)):
+    # the verdict by perspective, the chart; logged in: user, the viewer's vote, ratings,
+    # flags (the session comes from the cache)
+    with django_assert_num_queries(CASE_PAGE_QUERIES + (5 if logged_in else 0)):
         response = client.get(case.get_absolute_url())
     assert response.status_code == 200
     # One page of threads (THREADS_PER_PAGE roots with their replies), however many there are.
@@ -250,7 +250,7 @@ def test_case_page_runs_a_constant_number_of_queries(
 def test_anonymous_vote_goes_to_login_and_back_to_the_case(client, case):
     response = client.post(vote_url(case), {"choice": "yes"})
     assert response.status_code == 302
-    assert response.url == f"/accounts/login/?next=%2Fcases%2F{case.slug}%2F"
+    assert response.url == f"/accounts/login/?next=/cases/{case.slug}/"
     assert not Vote.objects.exists()
 
 

@@ -3,15 +3,16 @@
 import csv
 
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from simple_history.admin import SimpleHistoryAdmin
 
 from cases import services
+from cases.admin.base import HistoryAdmin
 from cases.models import Case, Category, Source
 
 
@@ -31,7 +32,7 @@ class SourceInline(admin.StackedInline):
 
 
 @admin.register(Case)
-class CaseAdmin(SimpleHistoryAdmin):
+class CaseAdmin(HistoryAdmin):
     """Cases with their sources; "History" shows who changed what and when."""
 
     list_display = [
@@ -127,7 +128,10 @@ class CaseAdmin(SimpleHistoryAdmin):
         else:
             obj.save()
         if new_status != obj.status:
-            services.change_case_status(moderator=request.user, case=obj, status=new_status)
+            try:
+                services.change_case_status(moderator=request.user, case=obj, status=new_status)
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
 
     @admin.action(description=_("Publish the selected cases"), permissions=["change"])
     def publish(self, request: HttpRequest, queryset: QuerySet[Case]) -> None:
@@ -138,17 +142,25 @@ class CaseAdmin(SimpleHistoryAdmin):
         self._set_status(request, queryset, Case.Status.ARCHIVED)
 
     def _set_status(self, request: HttpRequest, queryset: QuerySet[Case], status: str) -> None:
+        """Through the service, case by case: a pending proposal is published as a proposal
+        (the proposer's email, a `publish` log row); other proposals are left to the queue."""
+        moved = 0
         for case in queryset:
-            services.change_case_status(moderator=request.user, case=case, status=status)
+            try:
+                services.change_case_status(moderator=request.user, case=case, status=status)
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.WARNING)
+            else:
+                moved += 1
         self.message_user(
             request,
             ngettext(
                 "%(count)d case is now %(status)s.",
                 "%(count)d cases are now %(status)s.",
-                len(queryset),
+                moved,
             )
-            % {"count": len(queryset), "status": Case.Status(status).label},
-            messages.SUCCESS,
+            % {"count": moved, "status": Case.Status(status).label},
+            messages.SUCCESS if moved else messages.WARNING,
         )
 
     @admin.action(description=_("Export verdicts as CSV"), permissions=["view"])

@@ -100,6 +100,8 @@ class Case(models.Model):
         verbose_name=_("proposed by"),
     )
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True, editable=False)
+    # The idempotency token of the proposal form: a retried POST finds this case.
+    submission_token = models.UUIDField(null=True, blank=True, editable=False)
     review_note = models.TextField(
         _("curator's note"),
         blank=True,
@@ -110,7 +112,9 @@ class Case(models.Model):
     # Curation on the front page and closing the discussion.
     featured_at = models.DateTimeField(_("featured"), null=True, blank=True, editable=False)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True, editable=False)
-    closed_reason = models.CharField(_("why closed"), max_length=300, blank=True)
+    closed_reason = models.CharField(
+        _("why closed"), max_length=settings.TEXT_LIMITS["reason"], blank=True
+    )
 
     # The rule of thumb's factors, recorded by curators (None: not judged yet).
     frequency = models.CharField(
@@ -164,7 +168,7 @@ class Case(models.Model):
 
     objects = CaseQuerySet.as_manager()
     # Who changed what and when, for curators in the admin (figures change too often to keep).
-    history = HistoricalRecords(excluded_fields=DERIVED_FIELDS)
+    history = HistoricalRecords(excluded_fields=[*DERIVED_FIELDS, "submission_token"])
 
     class Meta:
         ordering = ["-published_at", "-id"]
@@ -187,6 +191,9 @@ class Case(models.Model):
                     ]
                 ),
                 name="case_status_valid",
+            ),
+            models.UniqueConstraint(
+                fields=["proposer", "submission_token"], name="case_one_per_submission"
             ),
         ]
         indexes = [

@@ -51,7 +51,12 @@ class Comment(models.Model):
         blank=True,
         related_name="+",
     )
-    hidden_reason = models.CharField(_("reason for hiding"), max_length=300, blank=True)
+    hidden_reason = models.CharField(
+        _("reason for hiding"), max_length=settings.TEXT_LIMITS["reason"], blank=True
+    )
+    # The idempotency token of the form that posted it: a retried POST finds this comment
+    # instead of adding a second one (unique per author).
+    submission_token = models.UUIDField(null=True, blank=True, editable=False)
 
     objects = CommentQuerySet.as_manager()
 
@@ -79,6 +84,9 @@ class Comment(models.Model):
                 name="comment_hidden_has_reason",
             ),
             models.CheckConstraint(condition=Q(depth__lte=2), name="comment_depth_at_most_2"),
+            models.UniqueConstraint(
+                fields=["author", "submission_token"], name="comment_one_per_submission"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -174,13 +182,16 @@ class Flag(models.Model):
     )
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="flags")
     reason = models.CharField(_("reason"), max_length=12, choices=Reason.choices)
-    note = models.CharField(_("note"), max_length=300, blank=True)
+    note = models.CharField(_("note"), max_length=settings.TEXT_LIMITS["reason"], blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     resolution = models.CharField(max_length=8, choices=Resolution.choices, blank=True)
+    # Flags from accounts younger than a day or without a verified email are kept for the
+    # curators but do not count toward hiding: three fresh sign-ups cannot hide a comment.
+    counts_toward_hiding = models.BooleanField(_("counts toward hiding"), default=True)
 
     class Meta:
         ordering = ["created_at", "id"]

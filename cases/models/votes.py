@@ -28,7 +28,7 @@ class Vote(models.Model):
     previous_choice = models.CharField(max_length=10, choices=Choice.choices, blank=True)
     condition = models.CharField(
         _("it depends on"),
-        max_length=200,
+        max_length=settings.TEXT_LIMITS["condition"],
         blank=True,
         help_text=_("For “It depends”: on what, in a few words."),
     )

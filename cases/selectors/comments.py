@@ -244,7 +244,13 @@ def render_comments(
     keys = {node.comment.pk: _comment_key(node, viewer, case, marks) for node in nodes}
     cached = cache.get_many(list(keys.values()))
     missing = {}
-    context = {"case": case, "labels": labels, "user": viewer or AnonymousUser(), **marks}
+    context = {
+        "case": case,
+        "labels": labels,
+        "user": viewer or AnonymousUser(),
+        "limits": settings.TEXT_LIMITS,
+        **marks,
+    }
     for node in nodes:
         key = keys[node.comment.pk]
         html = cached.get(key)

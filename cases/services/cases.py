@@ -10,7 +10,7 @@ from cases.markdown import render_markdown
 from cases.models import Case, ModerationLog
 from cases.models.cases import DERIVED_FIELDS
 from cases.services.log import log_moderation
-from cases.services.permissions import check_can_change_case_status
+from cases.services.permissions import check_is_curator
 
 
 def render_case_text(case: Case) -> Case:
@@ -31,14 +31,36 @@ def editable_fields(case: Case) -> list[str]:
     ] + ["story_html"]
 
 
+# A reader's proposal moves only through the proposal service (cases/services/curation.py),
+# which writes the proposer's email and the `publish` / `send_back` / `reject` log row.
+PROPOSAL_STATUSES = frozenset(
+    [Case.Status.PENDING, Case.Status.NEEDS_CHANGES, Case.Status.REJECTED]
+)
+
+
 @transaction.atomic
 def change_case_status(*, moderator: User, case: Case, status: str) -> Case:
-    """Move a case between draft, published and archived; publishing dates it once."""
-    check_can_change_case_status(user=moderator)
+    """Move a case between draft, published and archived; publishing dates it once.
+
+    Publishing a pending proposal is the proposal service's publish; any other move into or
+    out of a proposal's states is refused (decide proposals in the review queue).
+    """
+    check_is_curator(moderator)
     if status not in Case.Status.values:
         raise ValidationError(_("“%(status)s” is not a status.") % {"status": status})
     locked = Case.objects.select_for_update().get(pk=case.pk)
     previous = locked.status
+    if previous == status:
+        return locked
+    if previous == Case.Status.PENDING and status == Case.Status.PUBLISHED:
+        from cases.services.curation import publish_proposal
+
+        return publish_proposal(moderator=moderator, case=case)
+    if previous in PROPOSAL_STATUSES or status in PROPOSAL_STATUSES:
+        raise ValidationError(
+            _("“%(title)s” is a reader's proposal: decide it in the review queue.")
+            % {"title": locked.title}
+        )
     locked.status = status
     if status == Case.Status.PUBLISHED and locked.published_at is None:
         locked.published_at = timezone.now()

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,9 +19,9 @@ from cases.services.log import log_moderation
 from cases.services.permissions import (
     check_can_delete_comment,
     check_can_edit_comment,
-    check_can_moderate_comments,
     check_can_participate,
     check_comment_is_open,
+    check_is_curator,
     within_own_edit_window,
 )
 from cases.threads import wilson_lower_bound
@@ -39,10 +41,26 @@ def clean_body(body: str) -> str:
 
 
 @transaction.atomic
-def add_comment(*, author: User, case: Case, body: str, parent: Comment | None = None) -> Comment:
-    """Post a comment, or a reply to `parent`; replies below the third level stay on it."""
+def add_comment(
+    *,
+    author: User,
+    case: Case,
+    body: str,
+    parent: Comment | None = None,
+    token: uuid.UUID | None = None,
+) -> Comment:
+    """Post a comment, or a reply to `parent`; replies below the third level stay on it.
+
+    `token` is the form's idempotency token: posting the same form again (a double click, a
+    retry after a lost answer) returns the comment it already made, under the case's lock and
+    backed by the unique constraint on (author, submission_token).
+    """
     body = clean_body(body)
     locked = Case.objects.select_for_update().get(pk=case.pk)
+    if token is not None:
+        earlier = Comment.objects.filter(author=author, submission_token=token).first()
+        if earlier is not None:
+            return earlier
     check_can_participate(user=author, case=locked)
     depth = 0
     if parent is not None:
@@ -51,15 +69,21 @@ def add_comment(*, author: User, case: Case, body: str, parent: Comment | None =
         parent = Comment.objects.select_for_update().get(pk=parent.pk)
         check_comment_is_open(parent)
         depth = min(parent.depth + 1, MAX_DEPTH)
-    comment = Comment.objects.create(
-        case=locked,
-        author=author,
-        body=body,
-        body_html=render_markdown(body),
-        parent=parent,
-        root_id=(parent.root_id or parent.pk) if parent is not None else None,
-        depth=depth,
-    )
+    try:
+        with transaction.atomic():
+            comment = Comment.objects.create(
+                case=locked,
+                author=author,
+                body=body,
+                body_html=render_markdown(body),
+                parent=parent,
+                root_id=(parent.root_id or parent.pk) if parent is not None else None,
+                depth=depth,
+                submission_token=token,
+            )
+    except IntegrityError:
+        # The same form posted twice at the same moment (the constraint's backstop).
+        return Comment.objects.get(author=author, submission_token=token)
     discussion_changed(locked.pk, comments=1)
     return comment
 
@@ -159,7 +183,7 @@ def rate_comment(*, user: User, comment: Comment, value: int | None) -> int | No
 @transaction.atomic
 def hide_comment(*, moderator: User, comment: Comment, reason: str) -> Comment:
     """Take a comment off the site; it keeps its place in the data and in threads."""
-    check_can_moderate_comments(user=moderator)
+    check_is_curator(moderator)
     reason = reason.strip()
     if not reason:
         raise ValidationError(_("Say why the comment is hidden."))
@@ -186,7 +210,7 @@ def hide_comment(*, moderator: User, comment: Comment, reason: str) -> Comment:
 
 @transaction.atomic
 def restore_comment(*, moderator: User, comment: Comment, reason: str = "") -> Comment:
-    check_can_moderate_comments(user=moderator)
+    check_is_curator(moderator)
     locked = Comment.objects.select_for_update().get(pk=comment.pk)
     if not locked.is_hidden:
         return locked

@@ -17,7 +17,7 @@ from accounts.models import User
 from cases.models import Case, ModerationLog
 from cases.services.figures import refresh_rule_figures
 from cases.services.log import log_moderation
-from cases.services.permissions import check_can_moderate_comments
+from cases.services.permissions import check_is_curator
 
 MAX_FEATURED = 3
 
@@ -27,7 +27,7 @@ def _locked(case: Case) -> Case:
 
 
 def _decide(moderator: User, case: Case, *, status: str, note: str, action: str) -> Case:
-    check_can_moderate_comments(user=moderator)
+    check_is_curator(moderator)
     locked = _locked(case)
     if locked.status != Case.Status.PENDING:
         raise ValidationError(
@@ -106,7 +106,7 @@ def _tell_proposer(case: Case) -> None:
 
 @transaction.atomic
 def feature_case(*, moderator: User, case: Case) -> Case:
-    check_can_moderate_comments(user=moderator)
+    check_is_curator(moderator)
     # Lock every featured case too: two curators cannot both add a fourth.
     featured = list(Case.objects.select_for_update().filter(featured_at__isnull=False))
     locked = _locked(case)
@@ -128,7 +128,7 @@ def feature_case(*, moderator: User, case: Case) -> Case:
 
 @transaction.atomic
 def unfeature_case(*, moderator: User, case: Case) -> Case:
-    check_can_moderate_comments(user=moderator)
+    check_is_curator(moderator)
     locked = _locked(case)
     if locked.is_featured:
         locked.featured_at = None
@@ -141,7 +141,7 @@ def unfeature_case(*, moderator: User, case: Case) -> Case:
 @transaction.atomic
 def close_case(*, moderator: User, case: Case, reason: str) -> Case:
     """No new votes or comments; everything stays visible and the page says why."""
-    check_can_moderate_comments(user=moderator)
+    check_is_curator(moderator)
     if not reason.strip():
         raise ValidationError(_("Say why the discussion is closed."))
     locked = _locked(case)
@@ -157,7 +157,7 @@ def close_case(*, moderator: User, case: Case, reason: str) -> Case:
 
 @transaction.atomic
 def reopen_case(*, moderator: User, case: Case, reason: str = "") -> Case:
-    check_can_moderate_comments(user=moderator)
+    check_is_curator(moderator)
     locked = _locked(case)
     if locked.is_closed:
         locked.closed_at = None
@@ -181,7 +181,7 @@ def record_factors(
     rare_expertise: bool | None,
 ) -> Case:
     """The rule of thumb's inputs; django-simple-history keeps who changed them and when."""
-    check_can_moderate_comments(user=moderator)
+    check_is_curator(moderator)
     if frequency not in ("", *Case.Frequency.values):
         raise ValidationError(_("“%(value)s” is not a frequency.") % {"value": frequency})
     locked = _locked(case)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count
@@ -14,13 +16,14 @@ from cases.models import Comment, Flag, ModerationLog
 from cases.services.figures import comment_readability_changed
 from cases.services.log import log_moderation
 from cases.services.permissions import (
-    check_can_moderate_comments,
     check_can_participate,
     check_comment_is_open,
+    check_is_curator,
 )
+from outsourcing.limits import is_new_account
 
 FLAGS_TO_HIDE = 3
-NOTE_MAX_LENGTH = 300
+NOTE_MAX_LENGTH = settings.TEXT_LIMITS["reason"]
 # The name the moderation log gives the community when flags hide a comment.
 COMMUNITY_MODERATOR_NAME = "community flags"
 
@@ -59,11 +62,25 @@ def flag_comment(*, user: User, comment: Comment, reason: str, note: str = "") -
     try:
         # The unique constraint is the backstop; the savepoint keeps the transaction usable.
         with transaction.atomic():
-            flag = Flag.objects.create(user=user, comment=locked, reason=reason, note=note)
+            flag = Flag.objects.create(
+                user=user,
+                comment=locked,
+                reason=reason,
+                note=note,
+                counts_toward_hiding=flag_counts_toward_hiding(user),
+            )
     except IntegrityError:
         raise already from None
     _hide_when_flagged_enough(locked)
     return flag
+
+
+def flag_counts_toward_hiding(user: User) -> bool:
+    """Only established accounts hide comments by flagging: a verified email and at least a
+    day old. Other flags are recorded, and curators see them, but they hide nothing."""
+    if is_new_account(user):
+        return False
+    return EmailAddress.objects.filter(user=user, verified=True).exists()
 
 
 def _open_flags(comment: Comment):
@@ -81,7 +98,7 @@ def _hide_when_flagged_enough(comment: Comment) -> None:
     if comment.is_hidden:
         return
     flags = _open_flags(comment)
-    people = flags.aggregate(n=Count("user", distinct=True))["n"]
+    people = flags.filter(counts_toward_hiding=True).aggregate(n=Count("user", distinct=True))["n"]
     if people < FLAGS_TO_HIDE:
         return
     reason = ngettext(
@@ -115,7 +132,7 @@ def resolve_flags(*, moderator: User, comment: Comment, keep: bool, reason: str 
     Keeping restores a comment that flags hid, not one a curator hid. Returns how many flags
     were resolved; with none open nothing happens and nothing is logged.
     """
-    check_can_moderate_comments(user=moderator)
+    check_is_curator(moderator)
     reason = reason.strip()
     if len(reason) > NOTE_MAX_LENGTH:
         raise ValidationError(

@@ -16,7 +16,20 @@ EDIT_WINDOW = timedelta(minutes=15)
 
 
 def is_curator(user: User) -> bool:
-    return bool(user.is_authenticated and user.is_staff and user.has_perm("cases.moderate_comment"))
+    """The one rule for who curates: an active staff account with the curators' permission
+    (the `curators` group grants it; superusers have every permission)."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and user.is_staff
+        and user.has_perm("cases.moderate_comment")
+    )
+
+
+def check_is_curator(user: User) -> None:
+    """Every curator view (through `curator_required`) and every curator service calls this."""
+    if not is_curator(user):
+        raise PermissionDenied(_("Only curators can do this."))
 
 
 def check_not_suspended(user: User) -> None:
@@ -48,16 +61,6 @@ def check_can_participate(*, user: User, case: Case) -> None:
         )
 
 
-def check_can_moderate_comments(*, user: User) -> None:
-    if not is_curator(user):
-        raise PermissionDenied(_("Only curators can do this."))
-
-
-def check_can_change_case_status(*, user: User) -> None:
-    if not (user.is_authenticated and user.is_staff and user.has_perm("cases.change_case")):
-        raise PermissionDenied(_("Only curators can publish or archive cases."))
-
-
 def within_own_edit_window(user: User, comment: Comment) -> bool:
     """The author's own 15 minutes; edits outside them are curators' and get logged."""
     return (
@@ -69,12 +72,17 @@ def within_own_edit_window(user: User, comment: Comment) -> bool:
 
 
 def can_edit_comment(user: User, comment: Comment) -> bool:
+    """Whether the edit control is shown: a suspended author sees none (the banner says why)."""
     if not user.is_authenticated or comment.is_deleted:
         return False
-    return within_own_edit_window(user, comment) or is_curator(user)
+    if is_curator(user):
+        return True
+    return not user.is_suspended and within_own_edit_window(user, comment)
 
 
 def check_can_edit_comment(*, user: User, comment: Comment) -> None:
+    if not is_curator(user):
+        check_not_suspended(user)
     if not can_edit_comment(user, comment):
         raise PermissionDenied(
             _("Comments can be edited by their author for 15 minutes after posting.")
@@ -84,10 +92,14 @@ def check_can_edit_comment(*, user: User, comment: Comment) -> None:
 def can_delete_comment(user: User, comment: Comment) -> bool:
     if not user.is_authenticated or comment.is_deleted:
         return False
-    return comment.author_id == user.pk or is_curator(user)
+    if is_curator(user):
+        return True
+    return not user.is_suspended and comment.author_id == user.pk
 
 
 def check_can_delete_comment(*, user: User, comment: Comment) -> None:
+    if not is_curator(user):
+        check_not_suspended(user)
     if not can_delete_comment(user, comment):
         raise PermissionDenied(_("Only the author or a curator can delete this comment."))
 

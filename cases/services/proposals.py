@@ -5,6 +5,8 @@ Curators' decisions (publish, send back, reject) live with the other curator ser
 
 from __future__ import annotations
 
+import uuid
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
@@ -23,7 +25,7 @@ MAX_SOURCES = 5
 PROPOSAL_FIELDS = frozenset(
     ["title", "decision", "summary", "story", "category", "year", "where", "outcome"]
 )
-SOURCE_DESCRIPTION_MAX_LENGTH = 300
+SOURCE_DESCRIPTION_MAX_LENGTH = Source._meta.get_field("title").max_length
 SOURCE_URL_MAX_LENGTH = Source._meta.get_field("url").max_length
 SLUG_MAX_LENGTH = Case._meta.get_field("slug").max_length
 # Paths under /cases/ that are not cases: a case with such a slug could not be reached.
@@ -31,16 +33,23 @@ RESERVED_SLUGS = frozenset(["new"])
 
 
 @transaction.atomic
-def propose_case(*, proposer: User, data: dict, sources: list[dict]) -> Case:
+def propose_case(
+    *, proposer: User, data: dict, sources: list[dict], token: uuid.UUID | None = None
+) -> Case:
     """Create a pending case proposed by `proposer`, with its sources.
 
     At most MAX_PENDING_PROPOSALS wait at once per person; the count is taken with the
-    person's row locked, so two tabs submitting together cannot both get past it.
+    person's row locked, so two tabs submitting together cannot both get past it. The same
+    form posted again (`token`) returns the case it made, under the same lock.
     """
     check_not_suspended(proposer)
     _check_fields(data)
     cleaned_sources = _clean_sources(sources)
     locked_user = _lock_user(proposer)
+    if token is not None:
+        earlier = Case.objects.filter(proposer=locked_user, submission_token=token).first()
+        if earlier is not None:
+            return earlier
     check_not_suspended(locked_user)
     _check_pending_limit(locked_user)
 
@@ -49,6 +58,7 @@ def propose_case(*, proposer: User, data: dict, sources: list[dict]) -> Case:
         proposer=locked_user,
         status=Case.Status.PENDING,
         submitted_at=timezone.now(),
+        submission_token=token,
     )
     case.full_clean(exclude=["slug"], validate_unique=False, validate_constraints=False)
     render_case_text(case)

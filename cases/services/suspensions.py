@@ -14,14 +14,13 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from cases.models import ModerationLog
 from cases.services.log import log_moderation
-from cases.services.permissions import is_curator
+from cases.services.permissions import check_is_curator, is_curator
 
 REASON_MAX_LENGTH = User._meta.get_field("suspension_reason").max_length
 
 
 def check_can_suspend(*, moderator: User, user: User) -> None:
-    if not is_curator(moderator):
-        raise PermissionDenied(_("Only curators can suspend or reinstate people."))
+    check_is_curator(moderator)
     if moderator.pk == user.pk:
         raise PermissionDenied(_("You cannot suspend yourself or lift your own suspension."))
     if user.is_superuser or is_curator(user):

@@ -17,7 +17,7 @@ from cases.services.permissions import check_can_participate
 
 # What a vote call hands back on the caller's `case` object: every stored figure but the texts.
 FIGURE_FIELDS = [name for name in DERIVED_FIELDS if name not in ("story_html", "search_document")]
-CONDITION_MAX_LENGTH = 200
+CONDITION_MAX_LENGTH = Vote._meta.get_field("condition").max_length
 
 
 @dataclass(frozen=True)

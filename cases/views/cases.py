@@ -4,20 +4,16 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
-from django_htmx.middleware import HtmxDetails
 
 from cases import services
-from cases.forms import CaseFilterForm
+from cases.forms import CaseFilterForm, CommentForm
+from cases.http import HtmxHttpRequest, take_draft
 from cases.models import Case
 from cases.selectors.case_list import rows_html
 from cases.selectors.case_page import case_page, case_page_html
-
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
 
 
 @require_safe
@@ -71,4 +67,7 @@ def case_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         # The same page for every visitor: cached under the case's versions.
         context = {"case": case, "main_html": case_page_html(request, case)}
         return render(request, "cases/case_detail.html", context)
-    return render(request, "cases/case_detail.html", case_page(request, case))
+    # A comment written before a login round trip comes back in the form.
+    draft = take_draft(request, case.get_absolute_url())
+    form = CommentForm(initial={"body": draft}) if draft else None
+    return render(request, "cases/case_detail.html", case_page(request, case, comment_form=form))

@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from cases import services, threads
-from cases.decorators import login_required_back_to_case, login_required_back_to_comment
+from cases.decorators import back_to_case, back_to_comment, login_required
 from cases.forms import CommentDeleteForm, CommentEditForm, CommentForm, CommentRatingForm
+from cases.http import HtmxHttpRequest, form_errors, refuse, take_draft
 from cases.models import Case, Comment
 from cases.selectors.case_page import case_page, single_comment
 from cases.selectors.comments import page_of_comment
-from cases.views.cases import HtmxHttpRequest
-from cases.views.votes import bad_request
+from outsourcing.limits import rate_limited
 
 
 def get_visible_comment(request: HtmxHttpRequest, comment_id: int) -> Comment:
@@ -55,16 +55,26 @@ def render_one_comment(
     )
 
 
+def back_to_form(request: HttpRequest, *, slug: str) -> str:
+    """After a login, a reply goes back to its reply form, a comment to the case."""
+    parent_id = _as_int(request.POST.get("parent", ""))
+    if parent_id:
+        return reverse("cases:comment_reply", kwargs={"comment_id": parent_id})
+    return back_to_case(request, slug=slug)
+
+
 @require_POST
-@login_required_back_to_case
+@login_required(back=back_to_form)
+@rate_limited("comment")
 def comment_create(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     case = get_object_or_404(Case.objects.visible_to(request.user), slug=slug)
+    # 403 with the reason (suspended, closed), the text given back (cases/views/errors.py).
     services.check_can_participate(user=request.user, case=case)
     parent = None
     if request.POST.get("parent"):
         parent = Comment.objects.filter(pk=_as_int(request.POST["parent"]), case=case).first()
         if parent is None:
-            return bad_request(request, case, _("You can only reply to a comment on this case."))
+            return refuse(request, _("You can only reply to a comment on this case."), status=400)
         services.check_comment_is_open(parent)  # 403 with the reason
 
     form = CommentForm(request.POST)
@@ -72,7 +82,11 @@ def comment_create(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     if form.is_valid():
         try:
             comment = services.add_comment(
-                author=request.user, case=case, body=form.cleaned_data["body"], parent=parent
+                author=request.user,
+                case=case,
+                body=form.cleaned_data["body"],
+                parent=parent,
+                token=form.cleaned_data["token"],
             )
         except ValidationError as error:
             form.add_error("body", error)
@@ -112,7 +126,8 @@ def comment_permalink(request: HtmxHttpRequest, comment_id: int) -> HttpResponse
 @require_http_methods(["GET"])
 @login_required
 def comment_reply(request: HtmxHttpRequest, comment_id: int) -> HttpResponse:
-    """The reply form: its own page without JavaScript, a fragment under the comment with htmx."""
+    """The reply form: its own page without JavaScript, a fragment under the comment with htmx.
+    A reply written before a login round trip comes back in it."""
     parent = get_visible_comment(request, comment_id)
     services.check_can_participate(user=request.user, case=parent.case)
     services.check_comment_is_open(parent)
@@ -120,13 +135,17 @@ def comment_reply(request: HtmxHttpRequest, comment_id: int) -> HttpResponse:
     if request.htmx:
         template += "#reply-form"
     # A per-parent id: several reply forms may be open on one page.
-    form = CommentForm(auto_id=f"id_reply_{parent.pk}_%s")
+    draft = take_draft(request, request.path)
+    form = CommentForm(
+        auto_id=f"id_reply_{parent.pk}_%s", initial={"body": draft} if draft else None
+    )
     return render(request, template, {"parent": parent, "form": form})
 
 
 @vary_on_headers("HX-Request")  # a fragment for htmx, a page otherwise
 @require_http_methods(["GET", "POST"])
-@login_required
+@login_required(back=back_to_comment)
+@rate_limited("comment_edit")
 def comment_edit(request: HtmxHttpRequest, comment_id: int) -> HttpResponse:
     comment = get_visible_comment(request, comment_id)
     services.check_can_edit_comment(user=request.user, comment=comment)
@@ -156,18 +175,25 @@ def comment_edit(request: HtmxHttpRequest, comment_id: int) -> HttpResponse:
 
 
 @require_POST
-@login_required_back_to_comment
+@login_required(back=back_to_comment)
+@rate_limited("comment_edit")
 def comment_delete(request: HtmxHttpRequest, comment_id: int) -> HttpResponse:
     comment = get_visible_comment(request, comment_id)
     services.check_can_delete_comment(user=request.user, comment=comment)
     form = CommentDeleteForm(request.POST)
-    form.is_valid()
+    if not form.is_valid():
+        return refuse(
+            request,
+            form_errors(form),
+            status=400,
+            back_url=back_to_comment(request, comment_id=comment.pk),
+        )
     try:
         services.delete_comment(
-            actor=request.user, comment=comment, reason=form.cleaned_data.get("reason", "")
+            actor=request.user, comment=comment, reason=form.cleaned_data["reason"]
         )
     except ValidationError as error:
-        return bad_request(request, comment.case, " ".join(error.messages))
+        return refuse(request, " ".join(error.messages), status=400)
     if request.htmx:
         return render_one_comment(request, comment)
     messages.success(request, _("The comment is deleted. Replies to it stay."))
@@ -175,13 +201,14 @@ def comment_delete(request: HtmxHttpRequest, comment_id: int) -> HttpResponse:
 
 
 @require_POST
-@login_required_back_to_comment
+@login_required(back=back_to_comment)
+@rate_limited("rating", per="comment_id")
 def comment_rate(request: HtmxHttpRequest, comment_id: int) -> HttpResponse:
     """Convincing or not: up, down, or none to take one's rating back."""
     comment = get_visible_comment(request, comment_id)
     form = CommentRatingForm(request.POST)
     if not form.is_valid():
-        return bad_request(request, comment.case, " ".join(form.errors["value"]))
+        return refuse(request, form_errors(form), status=400)
     services.rate_comment(user=request.user, comment=comment, value=form.rating())
     if request.htmx:
         return render_one_comment(request, comment)

@@ -2,46 +2,32 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from cases import services
 from cases.curation_forms import CloseCaseForm, DecisionNoteForm, FactorsForm
+from cases.decorators import curator_required
+from cases.http import HtmxHttpRequest, form_errors, is_local_path, refuse
 from cases.models import Case
-from cases.views.cases import HtmxHttpRequest
+from outsourcing.limits import rate_limited
 
 
-def curator_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Anonymous visitors log in first; everyone else who is not a curator gets 403."""
-
-    @wraps(view)
-    def wrapper(request: HtmxHttpRequest, *args, **kwargs) -> HttpResponse:
-        if not request.user.is_authenticated:
-            back = request.get_full_path() if request.method == "GET" else reverse("cases:curate")
-            return redirect_to_login(back)
-        if not services.is_curator(request.user):
-            raise PermissionDenied(_("Only curators can use the review queue."))
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def _back(request: HtmxHttpRequest, default: str) -> str:
+def _next_or(request: HtmxHttpRequest, default: str) -> str:
+    """Where to go after the act: a posted `next` if it is a local path, else `default`.
+    Called before acting: a `next` that is not a local path is a 400 and nothing happens."""
     target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return target
-    return default
+    if not target:
+        return default
+    if not is_local_path(request, target):
+        raise BadRequest(_("“next” must be a path on this site."))
+    return target
 
 
 def _pending() -> list[Case]:
@@ -74,21 +60,31 @@ DECISIONS = {
 
 @require_POST
 @curator_required
+@rate_limited("curation")
 def decide_proposal(request: HtmxHttpRequest, slug: str, decision: str) -> HttpResponse:
     case = get_object_or_404(Case, slug=slug)
     act, note_name, done = DECISIONS[decision]
     form = DecisionNoteForm(request.POST)
-    form.is_valid()
-    note = form.cleaned_data.get("note", "")
-    try:
-        act(moderator=request.user, case=case, **{note_name: note})
-    except ValidationError as error:
-        reason = " ".join(error.messages)
+    reason = ""
+    if form.is_valid():
+        try:
+            act(moderator=request.user, case=case, **{note_name: form.cleaned_data["note"]})
+        except ValidationError as error:
+            reason = " ".join(error.messages)
+    else:
+        reason = form_errors(form)
+    if reason:
+        # Nothing happened: the card again with the reason and the note as typed.
         if request.htmx:
-            context = {"case": case, "factors_form": FactorsForm(instance=case), "error": reason}
+            context = {
+                "case": case,
+                "factors_form": FactorsForm(instance=case),
+                "error": reason,
+                "note_form": form,
+                "decision": decision,
+            }
             return render(request, "cases/review_queue.html#proposal-card", context)
-        context = {"reason": reason, "back_url": reverse("cases:curate")}
-        return render(request, "400.html", context, status=400)
+        return refuse(request, reason, status=400, back_url=reverse("cases:curate"))
     message = str(done) % {"title": case.title}
     if request.htmx:
         return render(request, "cases/review_queue.html#decided", {"message": message})
@@ -98,19 +94,20 @@ def decide_proposal(request: HtmxHttpRequest, slug: str, decision: str) -> HttpR
 
 @require_POST
 @curator_required
+@rate_limited("curation")
 def record_factors(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     case = get_object_or_404(Case, slug=slug)
+    back = _next_or(request, reverse("cases:curate"))
     form = FactorsForm(request.POST, instance=Case.objects.get(pk=case.pk))
     if not form.is_valid():
-        reasons = " ".join(e for errors in form.errors.values() for e in errors)
-        return render(request, "400.html", {"reason": reasons}, status=400)
-    services.record_factors(moderator=request.user, case=case, **form.cleaned_data)
+        return refuse(request, form_errors(form), status=400, back_url=back)
+    case = services.record_factors(moderator=request.user, case=case, **form.cleaned_data)
     message = _("The rule-of-thumb factors are saved.")
     if request.htmx:
         context = {"case": case, "factors_form": FactorsForm(instance=case), "message": message}
         return render(request, "cases/review_queue.html#factors-form", context)
     messages.success(request, message)
-    return redirect(_back(request, reverse("cases:curate")))
+    return redirect(back)
 
 
 CASE_TOOLS = {
@@ -123,16 +120,18 @@ CASE_TOOLS = {
 
 @require_POST
 @curator_required
+@rate_limited("curation")
 def case_tool(request: HtmxHttpRequest, slug: str, tool: str) -> HttpResponse:
     if tool not in CASE_TOOLS:
         raise Http404
     case = get_object_or_404(Case, slug=slug)
+    back = _next_or(request, case.get_absolute_url())
     act, done = CASE_TOOLS[tool]
     kwargs = {}
     if tool == "close":
         form = CloseCaseForm(request.POST)
         if not form.is_valid():
-            return _tool_error(request, case, " ".join(form.errors["reason"]))
+            return _tool_error(request, case, form_errors(form))
         kwargs["reason"] = form.cleaned_data["reason"]
     try:
         act(moderator=request.user, case=case, **kwargs)
@@ -142,12 +141,10 @@ def case_tool(request: HtmxHttpRequest, slug: str, tool: str) -> HttpResponse:
     if request.htmx:
         return render(request, "cases/_curator_tools.html", {"case": case, "message": message})
     messages.success(request, message)
-    return redirect(_back(request, case.get_absolute_url()))
+    return redirect(back)
 
 
 def _tool_error(request: HtmxHttpRequest, case: Case, reason: str) -> HttpResponse:
     if request.htmx:
         return render(request, "cases/_curator_tools.html", {"case": case, "error": reason})
-    return render(
-        request, "400.html", {"reason": reason, "back_url": case.get_absolute_url()}, status=400
-    )
+    return refuse(request, reason, status=400, back_url=case.get_absolute_url())

@@ -12,17 +12,19 @@ from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
 from cases import services
-from cases.decorators import login_required_back_to_comment
+from cases.decorators import back_to_comment, login_required
 from cases.forms import FlagForm
+from cases.http import HtmxHttpRequest, refuse
 from cases.models import Case, Comment, Flag
-from cases.views.cases import HtmxHttpRequest
+from outsourcing.limits import rate_limited
 
 FLAG_FRAGMENT = "cases/_comment_flag.html"
 
 
 @vary_on_headers("HX-Request")  # a fragment for htmx, a page otherwise
 @require_http_methods(["GET", "POST"])
-@login_required_back_to_comment
+@login_required(back=back_to_comment)
+@rate_limited("flag")
 def flag_comment(request: HtmxHttpRequest, comment_id: int) -> HttpResponse:
     comment = get_object_or_404(
         Comment.objects.select_related("case", "author"),
@@ -70,17 +72,16 @@ def _flagged_ids(request: HtmxHttpRequest, comment: Comment) -> set[int]:
 
 
 def _refused(request: HtmxHttpRequest, comment: Comment, reason: str) -> HttpResponse:
-    """400 with the reason; htmx gets the control again with the reason in it.
-
-    htmx does not swap 4xx answers, so the fragment goes out as 200 to be seen at all.
-    """
+    """The flag form again with the reason: in place for htmx (200, so that htmx swaps it and
+    the note stays), else the refusal page with the note and a link back to the form."""
     if request.htmx:
         context = {
             "comment": comment,
             "viewer_flagged_ids": _flagged_ids(request, comment),
             "flag_form_open": True,
             "flag_error": reason,
+            "flag_form": FlagForm(request.POST),
         }
         return render(request, FLAG_FRAGMENT, context)
     back_url = reverse("cases:comment_flag", kwargs={"comment_id": comment.pk})
-    return render(request, "400.html", {"reason": reason, "back_url": back_url}, status=400)
+    return refuse(request, reason, status=400, back_url=back_url)

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import timedelta
-from functools import wraps
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -20,11 +19,12 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts.models import User
 from cases import services
-from cases.decorators import send_to_login
+from cases.decorators import curator_required
+from cases.http import HtmxHttpRequest, form_errors, refuse
 from cases.models import ModerationLog
 from cases.services.flags import COMMUNITY_MODERATOR_NAME
 from cases.services.suspensions import REASON_MAX_LENGTH, check_can_suspend
-from cases.views.cases import HtmxHttpRequest
+from outsourcing.limits import rate_limited
 
 LOG_PER_PAGE = 50
 SUSPEND_TEMPLATE = "cases/suspend_user.html"
@@ -71,24 +71,8 @@ class UnsuspendForm(forms.Form):
     reason = forms.CharField(max_length=REASON_MAX_LENGTH, required=False)
 
 
-def curator_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Anonymous visitors log in and come back to the person's profile (or to the form
-    they asked for); logged-in non-curators get 403."""
-
-    @wraps(view)
-    def wrapper(request: HtmxHttpRequest, username: str, *args, **kwargs) -> HttpResponse:
-        if not request.user.is_authenticated:
-            if request.method == "GET":
-                next_url = request.get_full_path()
-            else:
-                person = get_object_or_404(User, username=username, is_active=True)
-                next_url = person.get_absolute_url()
-            return send_to_login(request, next_url)
-        if not services.is_curator(request.user):
-            raise PermissionDenied(_("Only curators can suspend or reinstate people."))
-        return view(request, username, *args, **kwargs)
-
-    return wrapper
+def back_to_profile(request: HtmxHttpRequest, *, username: str, **kwargs) -> str:
+    return reverse("profile", kwargs={"username": username})
 
 
 @require_safe
@@ -145,7 +129,8 @@ def _refused(request: HtmxHttpRequest, person: User, form: forms.Form, reason: s
 
 
 @require_http_methods(["GET", "POST"])
-@curator_required
+@curator_required(back=back_to_profile)
+@rate_limited("curation")
 def suspend_user(request: HtmxHttpRequest, username: str) -> HttpResponse:
     person = _person(username)
     # 403 with the reason before showing a form that could not be used.
@@ -177,13 +162,13 @@ def suspend_user(request: HtmxHttpRequest, username: str) -> HttpResponse:
 
 
 @require_POST
-@curator_required
+@curator_required(back=back_to_profile)
+@rate_limited("curation")
 def unsuspend_user(request: HtmxHttpRequest, username: str) -> HttpResponse:
     person = _person(username)
     form = UnsuspendForm(request.POST)
     if not form.is_valid():
-        reason = " ".join(str(e) for errors in form.errors.values() for e in errors)
-        return _not_lifted(request, person, reason)
+        return _not_lifted(request, person, form_errors(form))
     try:
         services.lift_suspension(
             moderator=request.user, user=person, reason=form.cleaned_data["reason"]
@@ -197,8 +182,7 @@ def _not_lifted(request: HtmxHttpRequest, person: User, reason: str) -> HttpResp
     if request.htmx:
         context = {"person": person, "suspension_message": reason, "is_error": True}
         return render(request, f"{SUSPEND_TEMPLATE}#suspension-result", context)
-    context = {"reason": reason, "back_url": person.get_absolute_url()}
-    return render(request, "400.html", context, status=400)
+    return refuse(request, reason, status=400, back_url=person.get_absolute_url())
 
 
 def _local(moment) -> str:

@@ -14,10 +14,11 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
 from cases import services
-from cases.decorators import send_to_login
+from cases.decorators import login_required
 from cases.forms import CaseProposalForm, SourceProposalFormSet
+from cases.http import HtmxHttpRequest
 from cases.models import Case
-from cases.views.cases import HtmxHttpRequest
+from outsourcing.limits import rate_limited
 
 TEMPLATE = "cases/propose.html"
 SOURCES_PREFIX = "sources"
@@ -25,9 +26,9 @@ SOURCES_PREFIX = "sources"
 
 @vary_on_headers("HX-Request")  # a fragment for htmx, a page otherwise
 @require_http_methods(["GET", "POST"])
+@login_required(back=lambda request, **kwargs: reverse("cases:propose"))
+@rate_limited("proposal")
 def propose(request: HtmxHttpRequest) -> HttpResponse:
-    if not request.user.is_authenticated:
-        return send_to_login(request, reverse("cases:propose"))
     services.check_not_suspended(request.user)  # 403 with the reason
 
     if request.method == "GET":
@@ -40,7 +41,10 @@ def propose(request: HtmxHttpRequest) -> HttpResponse:
     if _both_valid(form, sources):
         try:
             services.propose_case(
-                proposer=request.user, data=form.cleaned_data, sources=sources.sources()
+                proposer=request.user,
+                data=form.proposal_data(),
+                sources=sources.sources(),
+                token=form.cleaned_data["token"],
             )
         except ValidationError as error:
             form.add_error(None, error.messages)
@@ -52,9 +56,9 @@ def propose(request: HtmxHttpRequest) -> HttpResponse:
 
 @vary_on_headers("HX-Request")  # a fragment for htmx, a page otherwise
 @require_http_methods(["GET", "POST"])
+@login_required(back=lambda request, slug: reverse("cases:proposal_edit", kwargs={"slug": slug}))
+@rate_limited("proposal")
 def proposal_edit(request: HtmxHttpRequest, slug: str) -> HttpResponse:
-    if not request.user.is_authenticated:
-        return send_to_login(request, reverse("cases:proposal_edit", kwargs={"slug": slug}))
     # Someone else's proposal, or one not waiting for changes, is not there for this person.
     case = get_object_or_404(
         Case, slug=slug, proposer=request.user, status=Case.Status.NEEDS_CHANGES
@@ -76,7 +80,10 @@ def proposal_edit(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     if _both_valid(form, sources):
         try:
             services.resubmit_proposal(
-                proposer=request.user, case=case, data=form.cleaned_data, sources=sources.sources()
+                proposer=request.user,
+                case=case,
+                data=form.proposal_data(),
+                sources=sources.sources(),
             )
         except ValidationError as error:
             form.add_error(None, error.messages)

@@ -10,16 +10,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cases import services
-from cases.decorators import login_required_back_to_case
+from cases.decorators import back_to_case, login_required
 from cases.forms import ChangedMindForm, VoteForm
+from cases.http import HtmxHttpRequest, form_errors, refuse
 from cases.models import Case, Comment, Vote
 from cases.selectors.case_page import case_page, vote_box
-from cases.views.cases import HtmxHttpRequest
-
-
-def bad_request(request: HtmxHttpRequest, case: Case, reason: str) -> HttpResponse:
-    context = {"reason": reason, "back_url": case.get_absolute_url()}
-    return render(request, "400.html", context, status=400)
+from outsourcing.limits import rate_limited
 
 
 def render_vote_box(
@@ -31,14 +27,14 @@ def render_vote_box(
 
 
 @require_POST
-@login_required_back_to_case
+@login_required(back=back_to_case)
+@rate_limited("vote", per="slug")
 def vote(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     case = get_object_or_404(Case.objects.visible_to(request.user), slug=slug)
     services.check_can_participate(user=request.user, case=case)
     form = VoteForm(request.POST)
     if not form.is_valid():
-        reasons = [error for errors in form.errors.values() for error in errors]
-        return bad_request(request, case, " ".join(reasons))
+        return refuse(request, form_errors(form), status=400, back_url=case.get_absolute_url())
     outcome = services.cast_vote(
         user=request.user,
         case=case,
@@ -63,7 +59,8 @@ def vote(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@login_required_back_to_case
+@login_required(back=back_to_case)
+@rate_limited("changed_mind")
 def changed_mind(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     case = get_object_or_404(Case.objects.visible_to(request.user), slug=slug)
     services.check_can_participate(user=request.user, case=case)
@@ -76,14 +73,14 @@ def changed_mind(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 
     form = ChangedMindForm(request.POST)
     if not form.is_valid():
-        return bad_request(request, case, " ".join(form.errors["comment"]))
+        return refuse(request, form_errors(form), status=400, back_url=case.get_absolute_url())
     comment = Comment.objects.filter(pk=form.cleaned_data["comment"]).first()
     if comment is None:
-        return bad_request(request, case, _("That comment does not exist."))
+        return refuse(request, _("That comment does not exist."), status=400)
     try:
         services.credit_mind_change(user=request.user, case=case, comment=comment)
     except ValidationError as error:
-        return bad_request(request, case, " ".join(error.messages))
+        return refuse(request, " ".join(error.messages), status=400)
     message = _("Thank you: that comment is credited with changing your mind.")
     if request.htmx:
         return render_vote_box(request, case, message)
