@@ -60,8 +60,8 @@ def resend_fields(request: HttpRequest) -> list[dict]:
     """The posted fields, in order: long or multi-line values as text to keep, the rest hidden."""
     fields = []
     for name, values in request.POST.lists():
-        if name in NOT_RESENT:
-            continue
+        if name in NOT_RESENT or "password" in name:
+            continue  # passwords are never written into a page
         for value in values:
             is_text = "\n" in value or len(value) > 60 or name in {"body", "note", "reason"}
             fields.append({"name": name, "value": value, "is_text": is_text})

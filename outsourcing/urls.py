@@ -19,3 +19,4 @@ urlpatterns = [
 handler400 = "cases.views.errors.bad_request"
 handler403 = "cases.views.errors.permission_denied"
 handler404 = "cases.views.errors.page_not_found"
+handler429 = "cases.views.errors.too_many_requests"  # allauth's rate limits answer with it

@@ -11,11 +11,11 @@ from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
 from cases import services
-from tests.factories import CaseFactory, UserFactory
+from tests.factories import CaseFactory, CategoryFactory, CommentFactory, UserFactory
 
 # Property-based tests (tests/test_fuzz.py). "ci", the default: every parametrized fuzz test
-# draws 12 examples (over 1,300 in all), the same ones on every run. HYPOTHESIS_PROFILE=dev: 3,
-# random. Examples share their test's fixtures (each runs in a savepoint rolled back after it).
+# (an endpoint and a method) draws 10 examples, over 2,000 in all, the same ones on every run.
+# HYPOTHESIS_PROFILE=dev: 2, random. Examples share fixtures (each one's writes are undone).
 _FUZZ = {
     "deadline": None,
     "database": None,
@@ -25,8 +25,8 @@ _FUZZ = {
         HealthCheck.data_too_large,
     ],
 }
-hypothesis_settings.register_profile("ci", max_examples=12, derandomize=True, **_FUZZ)
-hypothesis_settings.register_profile("dev", max_examples=3, **_FUZZ)
+hypothesis_settings.register_profile("ci", max_examples=10, derandomize=True, **_FUZZ)
+hypothesis_settings.register_profile("dev", max_examples=2, **_FUZZ)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 HTMX = {"HX-Request": "true"}
@@ -106,6 +106,49 @@ def user_client(client, user):
 def curator_client(client, curator):
     client.force_login(curator)
     return client
+
+
+@pytest.fixture
+def staff_client(client, staff_without_group):
+    client.force_login(staff_without_group)
+    return client
+
+
+# --- shared by the flag tests (test_flags_*.py) ---------------------------------------------
+
+
+@pytest.fixture
+def comment(case, other_user):
+    """Bob's comment, which Alice (`user`) and others may flag."""
+    return CommentFactory(case=case, author=other_user, body="You are all *idiots*.")
+
+
+# --- shared by the proposal tests (test_proposals_*.py) ---------------------------------------
+# test_admin_cases.py and test_suspensions.py have a `category` and a `suspended` of their own.
+
+
+@pytest.fixture
+def category(db):
+    return CategoryFactory(name="Customer care", slug="customer-care")
+
+
+@pytest.fixture
+def data(category):
+    return {
+        "title": "The developer who outsourced his own job",
+        "decision": "Own programming work → a contractor in China",
+        "summary": "A developer paid a firm in China to do his job and browsed all day.",
+        "story": "He sent his **token** to China.",
+        "category": category,
+        "year": 2012,
+        "where": "United States",
+        "outcome": "",
+    }
+
+
+@pytest.fixture
+def suspended(db):
+    return UserFactory(username="spammer", suspended_permanently=True, suspension_reason="Spam")
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from cases import services
-from cases.models import Case, Comment, ModerationLog, Vote
+from cases.models import Case, Comment, ModerationLog, VerdictPoint, Vote
 from tests.conftest import run_at_once
 from tests.factories import CaseFactory, CommentFactory, UserFactory, VoteFactory
 
@@ -144,6 +144,10 @@ def test_fifty_people_voting_at_once_lose_nothing():
     assert errors == []
     assert Vote.objects.filter(case=case).count() == 50
     assert tallies(case) == (17, 17, 16)
+    stored = Case.objects.get(pk=case.pk)
+    # One event each, one chart point per five events: computed under the case's row lock.
+    assert stored.event_count == 50
+    assert VerdictPoint.objects.filter(case=case).count() == 10
     assert services.recount_votes(fix=False) == []
 
 
@@ -161,3 +165,37 @@ def test_fifty_people_changing_their_votes_at_once_keep_tallies_exact():
     assert errors == []
     assert tallies(case) == (25, 25, 0)
     assert Case.objects.get(pk=case.pk).votes_yes == Vote.objects.filter(choice="yes").count()
+    assert Case.objects.get(pk=case.pk).event_count == 50 + 25  # 25 of them changed
+    assert VerdictPoint.objects.filter(case=case).count() == 75 // 5
+    assert services.recount_votes(fix=False) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_person_voting_in_eight_tabs_at_once_has_one_vote():
+    case, voter = CaseFactory(), UserFactory()
+
+    _, errors = run_at_once(8, lambda i: services.cast_vote(user=voter, case=case, choice="no"))
+
+    assert errors == []
+    assert Vote.objects.filter(case=case).count() == 1
+    assert tallies(case) == (0, 1, 0)
+    assert services.recount_votes(fix=False) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_twenty_people_crediting_one_comment_at_once_all_count():
+    """Every credit counts: the case's row lock serialises them (F() adds on top of it)."""
+    case = CaseFactory()
+    comment = CommentFactory(case=case)
+    people = UserFactory.create_batch(20)
+    for person in people:
+        services.cast_vote(user=person, case=case, choice="yes")
+        services.cast_vote(user=person, case=case, choice="no")
+
+    _, errors = run_at_once(
+        20, lambda i: services.credit_mind_change(user=people[i], case=case, comment=comment)
+    )
+
+    assert errors == []
+    comment.refresh_from_db()
+    assert comment.minds_changed == 20

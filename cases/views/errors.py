@@ -30,6 +30,16 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
     return refuse(request, reason or _("You may not do that."), status=403)
 
 
+# allauth's limits (sign-up, login, password reset) do not say when their window ends: a hint.
+ALLAUTH_RETRY_AFTER_SECONDS = 300
+
+
+def too_many_requests(request: HttpRequest) -> HttpResponse:
+    """allauth's 429 (its rate limits on sign-up, login and password reset), in the site's look."""
+    reason = _("Too many attempts. Wait a few minutes, then try again.")
+    return refuse(request, reason, status=429, retry_after=ALLAUTH_RETRY_AFTER_SECONDS)
+
+
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if getattr(request, "htmx", False):
         return refuse(request, _("That is no longer here."), status=404)

@@ -94,6 +94,12 @@ NASTY = (
 )
 
 
+# What a person might type into an empty field.
+PLAIN = st.sampled_from(
+    ("A plain sentence, long enough for any minimum.", "1", "2015", "https://example.org/a")
+)
+
+
 def fuzz_text() -> st.SearchStrategy[str]:
     # NUL only from NASTY: rare enough that most requests get past the middleware's 400.
     return st.one_of(
@@ -105,14 +111,19 @@ def fuzz_text() -> st.SearchStrategy[str]:
 
 @st.composite
 def form_data(draw, fields: dict[str, list[str]], known: list[str]) -> dict[str, list[str]]:
-    """Often the page's own fields, each kept, fuzzed or left out; then a few other names
-    (common ones or fuzz), with real values of the world or fuzz."""
+    """Often the page's own form: every field with a value the page offers (or plain text),
+    up to three of them fuzzed or left out; then a few other names (common ones or fuzz), with
+    real values of the world or fuzz."""
     data: dict[str, list[str]] = {}
-    if fields and draw(st.booleans()):
-        for name in sorted(fields):
-            if draw(st.integers(0, 3)) == 0:
-                continue  # left out
-            data[name] = draw(_values(fields[name], known))
+    names = sorted(fields)
+    if names and draw(st.booleans()):
+        changed = draw(st.sets(st.sampled_from(names), max_size=3))
+        for name in names:
+            if name not in changed:
+                offered = st.sampled_from(fields[name]) if fields[name] else PLAIN
+                data[name] = [draw(offered)]
+            elif draw(st.booleans()):
+                data[name] = draw(_values(fields[name], known))
     for _ in range(draw(st.integers(0, 3))):
         name = draw(st.one_of(st.sampled_from(COMMON_KEYS), fuzz_text()))
         data[name] = draw(_values(fields.get(name, []), known))

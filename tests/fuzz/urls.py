@@ -69,12 +69,20 @@ def discover() -> list[Endpoint]:
     return endpoints
 
 
-def paths(endpoint: Endpoint, real: Callable[[Slot], list[str]]) -> st.SearchStrategy[str]:
-    pieces = [
-        st.just(part) if isinstance(part, str) else slot_values(part, real(part))
-        for part in endpoint.parts
-    ]
-    return st.tuples(*pieces).map(lambda done: "/" + "".join(done))
+@st.composite
+def paths(draw, endpoint: Endpoint, real: Callable[[Slot], list[str]]) -> str:
+    """Half the paths have real values in every slot that has some (so that the views get
+    past their lookups); in the other half each slot is real or fuzz, half and half."""
+    all_real = draw(st.booleans())
+    parts = []
+    for part in endpoint.parts:
+        if isinstance(part, str):
+            parts.append(part)
+        elif all_real and real(part):
+            parts.append(draw(st.sampled_from(real(part))))
+        else:
+            parts.append(draw(slot_values(part, real(part))))
+    return "/" + "".join(parts)
 
 
 def raw_paths(prefixes: list[str]) -> st.SearchStrategy[str]:

@@ -8,6 +8,7 @@ sees what another one wrote (a deleted user, a logged-out session, a suspension)
 from __future__ import annotations
 
 import importlib
+import os
 from dataclasses import dataclass, field
 from datetime import timedelta
 from html.parser import HTMLParser
@@ -95,6 +96,10 @@ def send(world: World, request: dict):
                 headers=headers,
             )
         transaction.set_rollback(True)
+    if os.environ.get("FUZZ_LOG"):  # a file to append every request and its status to
+        with open(os.environ["FUZZ_LOG"], "a", encoding="utf-8") as log:
+            where = response.get("Location", "")
+            log.write(f"{response.status_code} {where} {request!r}\n")
     return response
 
 
@@ -253,6 +258,8 @@ class _FieldScanner(HTMLParser):
         self.links: list[str] = []
         self._fields: dict[str, list[str]] | None = None
         self._options: list[str] | None = None
+        self._text: list[str] | None = None  # a textarea's content
+        self._text_values: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         found = {name: value or "" for name, value in attrs}
@@ -270,14 +277,25 @@ class _FieldScanner(HTMLParser):
                 values.append(found["value"])
             if tag == "select":
                 self._options = values
+            elif tag == "textarea":
+                self._text, self._text_values = [], values
         elif tag == "option" and self._options is not None and "value" in found:
             self._options.append(found["value"])
+
+    def handle_data(self, data: str) -> None:
+        if self._text is not None:
+            self._text.append(data)
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "form":
             self._fields = None
         elif tag == "select":
             self._options = None
+        elif tag == "textarea" and self._text is not None:
+            text = "".join(self._text).removeprefix("\n")
+            if text:
+                self._text_values.append(text)
+            self._text = None
 
 
 def _scan(world: World, endpoints: list[Endpoint]) -> None:

@@ -1,4 +1,5 @@
-"""Suspensions and the public moderation log."""
+"""Suspensions: the service, what a suspended person can still do, suspending through the
+site and what profiles show."""
 
 from datetime import timedelta
 from urllib.parse import parse_qs, urlparse
@@ -6,8 +7,6 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from django.contrib.messages import get_messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,10 +14,8 @@ from accounts.models import User
 from cases import services
 from cases.models import ModerationLog, Vote
 from tests.conftest import HTMX
-from tests.factories import CaseFactory, CommentFactory, UserFactory
-
-LOG_URL = reverse("cases:moderation_log")
-REASON = "Insulted three people in one evening."
+from tests.factories import CommentFactory, UserFactory
+from tests.helpers_moderation import LOG_URL, REASON
 
 
 def suspend_url(username):
@@ -218,122 +215,6 @@ def test_after_the_period_they_can_vote_again(client, suspended, case):
     assert "Your account is suspended" not in client.get(case.get_absolute_url()).text
 
 
-# --- the public log ------------------------------------------------------------------------
-
-
-def make_rows(count, *, moderator, case, action=ModerationLog.Action.CLOSE):
-    rows = ModerationLog.objects.bulk_create(
-        ModerationLog(
-            moderator=moderator,
-            moderator_name=moderator.username,
-            action=action,
-            case=case,
-            reason=f"reason {i:03d}",
-        )
-        for i in range(count)
-    )
-    # created_at is auto_now_add; spread the rows out so "newest first" is visible.
-    now = timezone.now()
-    for i, row in enumerate(rows):
-        ModerationLog.objects.filter(pk=row.pk).update(created_at=now - timedelta(minutes=i))
-    return rows
-
-
-def test_the_log_is_public_and_newest_first(client, curator, case):
-    make_rows(3, moderator=curator, case=case)
-    response = client.get(LOG_URL)
-    assert response.status_code == 200
-    page = response.content.decode()
-    assert page.index("reason 000") < page.index("reason 001") < page.index("reason 002")
-    assert "Closed a case" in page
-    assert f'href="{case.get_absolute_url()}"' in page
-    assert "curator" in page
-
-
-def test_the_log_is_paginated_by_fifty(client, curator, case):
-    make_rows(51, moderator=curator, case=case)
-    first = client.get(LOG_URL)
-    assert len(first.context["page"].object_list) == 50
-    assert first.context["page"].paginator.num_pages == 2
-    assert "reason 049" in first.text and "reason 050" not in first.text
-    second = client.get(LOG_URL, {"page": 2})
-    assert second.status_code == 200
-    assert "reason 050" in second.text and "reason 000" not in second.text
-
-
-def test_the_log_filters_by_kind_of_act(client, curator, case, user):
-    make_rows(2, moderator=curator, case=case)
-    services.suspend_user(moderator=curator, user=user, reason=REASON, permanently=True)
-
-    response = client.get(LOG_URL, {"action": "suspend"})
-    assert response.status_code == 200
-    rows = list(response.context["page"].object_list)
-    assert [row.action for row in rows] == ["suspend"]
-    assert "alice" in response.text and REASON in response.text
-    assert "reason 000" not in response.text
-    assert '<option value="suspend" selected>' in response.text
-    # The filter is kept in the pagination links.
-    assert len(client.get(LOG_URL, {"action": ""}).context["page"].object_list) == 3
-
-
-def test_an_unknown_kind_of_act_is_a_400_with_the_reason(client):
-    response = client.get(LOG_URL, {"action": "burn"})
-    assert response.status_code == 400
-    assert "“burn” is not a kind of moderation act." in response.text
-
-
-def test_a_hidden_comments_text_never_shows_but_its_reason_does(client, curator, case):
-    comment = CommentFactory(case=case, body="Secret insult nobody should read again.")
-    services.hide_comment(moderator=curator, comment=comment, reason="Personal attack.")
-
-    response = client.get(LOG_URL)
-    page = response.text
-    assert "Secret insult" not in page
-    assert "Personal attack." in page
-    assert "Hid a comment" in page
-    assert "a comment on" in page and case.title in page
-
-
-def test_community_flags_are_named_so(client, curator, case):
-    comment = CommentFactory(case=case, body="Buy cheap watches here.")
-    for i in range(services.FLAGS_TO_HIDE):
-        reader = UserFactory(username=f"reader{i}")
-        services.flag_comment(user=reader, comment=comment, reason="spam")
-    page = client.get(LOG_URL).text
-    assert "community flags" in page
-    assert "Buy cheap watches" not in page
-
-
-def test_unpublished_cases_are_neither_named_nor_linked(client, curator):
-    # A rejected proposal's title is the proposer's business, not the public's.
-    draft = CaseFactory(slug="a-draft", title="A proposal in the works", draft=True)
-    make_rows(1, moderator=curator, case=draft, action=ModerationLog.Action.REJECT)
-    page = client.get(LOG_URL).text
-    assert "A proposal in the works" not in page
-    assert "an unpublished case" in page
-    assert f'href="{draft.get_absolute_url()}"' not in page
-
-
-def test_the_log_takes_a_constant_number_of_queries(client, curator, case):
-    def count_queries():
-        with CaptureQueriesContext(connection) as queries:
-            assert client.get(LOG_URL).status_code == 200
-        return len(queries)
-
-    def add_mixed_rows(n):
-        for i in range(n):
-            other_case = CaseFactory()
-            comment = CommentFactory(case=other_case)
-            services.hide_comment(moderator=curator, comment=comment, reason=f"hidden {i}")
-            person = UserFactory()
-            services.suspend_user(moderator=curator, user=person, reason="r", permanently=True)
-
-    add_mixed_rows(2)
-    small = count_queries()
-    add_mixed_rows(8)
-    assert count_queries() == small
-
-
 # --- suspending through the site -----------------------------------------------------------
 
 
@@ -447,7 +328,3 @@ def test_everyone_sees_the_suspension_only_the_person_sees_the_reason(
 
     client.force_login(suspended)
     assert REASON in client.get(suspended.get_absolute_url()).text
-
-
-def test_the_nav_links_to_the_log(client, case):
-    assert f'href="{LOG_URL}"' in client.get(reverse("cases:list")).text
