@@ -398,7 +398,9 @@ RATE_LIMITS = {
         "ip": ["240/m"],
     },
     "flag": {"account": ["10/h", "50/d"], "new_account": ["3/h", "10/d"], "ip": ["60/h"]},
-    "proposal": {"account": ["5/h", "20/d"], "new_account": ["2/h", "5/d"], "ip": ["30/h"]},
+    # Every attempt counts, a form sent back with errors too; the 3 pending proposals a person
+    # may have (MAX_PENDING_PROPOSALS) bound the proposals themselves.
+    "proposal": {"account": ["20/h", "50/d"], "new_account": ["10/h", "20/d"], "ip": ["60/h"]},
     "perspective": {"account": ["10/h"], "new_account": ["10/h"], "ip": ["60/h"]},
     "changed_mind": {"account": ["30/h"], "new_account": ["10/h"], "ip": ["120/h"]},
     "curation": {"account": ["60/m"], "new_account": ["30/m"], "ip": ["120/m"]},
