@@ -26,11 +26,13 @@ def refuse(
     status: int,
     retry_after: int | None = None,
     back_url: str = "",
+    can_send_again: bool | None = None,
 ) -> HttpResponse:
     """Every refused request answers here, with its reason and status, and loses no text.
 
     A plain request gets a page in the site's look; a refused POST shows the same form again,
-    with everything the person sent (their text editable, to send again or to copy). htmx gets
+    with everything the person sent (their text editable, to send again or to copy; sending
+    again is offered unless the refusal is a lasting 403). htmx gets
     a small fragment marked `X-Refusal`, which static/js/refusals.js shows inside the form that
     sent it, so the text stays in the box.
     """
@@ -44,6 +46,7 @@ def refuse(
             "retry_after": retry_after,
             "back_url": back_url or _referring_page(request),
             "resend": resend_fields(request) if request.method == "POST" else None,
+            "can_send_again": status != 403 if can_send_again is None else can_send_again,
         }
         response = render(request, REFUSAL_PAGE, context, status=status)
     if retry_after is not None:

@@ -38,6 +38,8 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 # `make run`: production settings over plain HTTP on 127.0.0.1 (refused for other hosts).
 LOCAL_HTTP = local_http(os.environ, ALLOWED_HOSTS)
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+# A refused form keeps its text, a failed CSRF check too (cases/views/errors.py).
+CSRF_FAILURE_VIEW = "cases.views.errors.csrf_failure"
 
 INSTALLED_APPS = [
     "accounts",

@@ -38,6 +38,7 @@ def test_a_second_comment_within_ten_seconds_is_refused_with_its_text(client, ca
     # The text comes back in a form that sends it again.
     assert "A second point, written fast.</textarea>" in second.text
     assert f'action="{comment_url(case)}"' in second.text
+    assert "Send again" in second.text
     assert list(Comment.objects.values_list("body", flat=True)) == ["My first point."]
 
 

@@ -39,6 +39,7 @@ def test_a_suspended_members_comment_comes_back_with_the_reason(client, case, su
     assert response.status_code == 403
     assert "Your account is suspended until" in response.text
     assert f"{TEXT}</textarea>" in response.text
+    assert "Send again" not in response.text  # to keep, not to send: it would fail again
     assert not Comment.objects.exists()
 
 
@@ -202,3 +203,18 @@ def test_passwords_are_never_written_back_into_a_page(client):
     )
     assert response.status_code == 403
     assert "hunter2-secret" not in response.text
+
+
+def test_a_form_with_an_expired_security_token_keeps_its_text(case, user):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+
+    response = client.post(comment_url(case), {"body": TEXT, "csrfmiddlewaretoken": "stale"})
+
+    assert response.status_code == 403
+    assert "could not be checked" in response.text
+    assert f"{TEXT}</textarea>" in response.text
+    assert "Send again" in response.text
+    assert not Comment.objects.exists()

@@ -40,6 +40,15 @@ def too_many_requests(request: HttpRequest) -> HttpResponse:
     return refuse(request, reason, status=429, retry_after=ALLAUTH_RETRY_AFTER_SECONDS)
 
 
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form whose security token expired (an old tab, cleared cookies): 403 with the text."""
+    message = _(
+        "This form was open too long or your cookies were cleared, so it could not be "
+        "checked. Nothing was saved: send it again from here."
+    )
+    return refuse(request, message, status=403, can_send_again=True)
+
+
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if getattr(request, "htmx", False):
         return refuse(request, _("That is no longer here."), status=404)
