@@ -12,7 +12,7 @@ import os
 from dataclasses import dataclass, field
 from datetime import timedelta
 from html.parser import HTMLParser
-from urllib.parse import parse_qsl, urljoin, urlsplit
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -91,7 +91,7 @@ def send(world: World, request: dict):
         else:
             response = client.post(
                 request["path"],
-                request["data"],
+                urlencode(request["data"], doseq=True),
                 content_type="application/x-www-form-urlencoded",
                 headers=headers,
             )
