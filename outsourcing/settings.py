@@ -321,27 +321,11 @@ CONTENT_SECURITY_POLICY = {
 # (Chromium warns about names it does not know, e.g. "bluetooth": keep the list to known ones.)
 PERMISSIONS_POLICY = {
     feature: []
-    for feature in (
-        "accelerometer",
-        "autoplay",
-        "browsing-topics",
-        "camera",
-        "display-capture",
-        "geolocation",
-        "gyroscope",
-        "hid",
-        "idle-detection",
-        "interest-cohort",
-        "magnetometer",
-        "microphone",
-        "midi",
-        "payment",
-        "publickey-credentials-get",
-        "screen-wake-lock",
-        "serial",
-        "usb",
-        "xr-spatial-tracking",
-    )
+    for feature in """
+        accelerometer autoplay browsing-topics camera display-capture geolocation gyroscope hid
+        idle-detection interest-cohort magnetometer microphone midi payment
+        publickey-credentials-get screen-wake-lock serial usb xr-spatial-tracking
+    """.split()
 }
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"  # outsourcing/headers.py sets it
