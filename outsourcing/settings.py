@@ -271,7 +271,9 @@ STORAGES = {
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+# Messages ("Your comment is posted.") travel in a signed cookie, the session only when too long:
+# a write then does not also write the session, which a database blip would turn into a 400.
+MESSAGE_STORAGE = "django.contrib.messages.storage.fallback.FallbackStorage"
 # Sessions are read from the cache first (Redis when REDIS_URL is set), so that a signed-in
 # person stays signed in through a short database blip.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
