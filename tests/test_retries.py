@@ -178,3 +178,9 @@ def test_three_established_accounts_still_hide_a_comment(case):
     comment.refresh_from_db()
     assert comment.hidden_at is not None
     assert "flags from 3 people" in comment.hidden_reason
+
+
+@pytest.mark.django_db
+def test_a_curators_act_outside_a_request_is_credited_in_the_history(case, curator):
+    services.close_case(moderator=curator, case=case, reason="verdict final")
+    assert case.history.first().history_user == curator

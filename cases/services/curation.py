@@ -22,13 +22,16 @@ from cases.services.permissions import check_is_curator
 MAX_FEATURED = 3
 
 
-def _locked(case: Case) -> Case:
-    return Case.objects.select_for_update().get(pk=case.pk)
+def _locked(case: Case, moderator: User) -> Case:
+    """The case's row, locked; its history credits the curator even outside a request."""
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    locked._history_user = moderator
+    return locked
 
 
 def _decide(moderator: User, case: Case, *, status: str, note: str, action: str) -> Case:
     check_is_curator(moderator)
-    locked = _locked(case)
+    locked = _locked(case, moderator)
     if locked.status != Case.Status.PENDING:
         raise ValidationError(
             _("This proposal was already decided: it is “%(status)s”.")
@@ -109,7 +112,7 @@ def feature_case(*, moderator: User, case: Case) -> Case:
     check_is_curator(moderator)
     # Lock every featured case too: two curators cannot both add a fourth.
     featured = list(Case.objects.select_for_update().filter(featured_at__isnull=False))
-    locked = _locked(case)
+    locked = _locked(case, moderator)
     if not locked.is_published:
         raise ValidationError(_("Only published cases can be featured."))
     if locked.is_featured:
@@ -129,7 +132,7 @@ def feature_case(*, moderator: User, case: Case) -> Case:
 @transaction.atomic
 def unfeature_case(*, moderator: User, case: Case) -> Case:
     check_is_curator(moderator)
-    locked = _locked(case)
+    locked = _locked(case, moderator)
     if locked.is_featured:
         locked.featured_at = None
         locked.save(update_fields=["featured_at", "updated_at"])
@@ -144,7 +147,7 @@ def close_case(*, moderator: User, case: Case, reason: str) -> Case:
     check_is_curator(moderator)
     if not reason.strip():
         raise ValidationError(_("Say why the discussion is closed."))
-    locked = _locked(case)
+    locked = _locked(case, moderator)
     if not locked.is_published:
         raise ValidationError(_("Only published cases can be closed."))
     locked.closed_at = locked.closed_at or timezone.now()
@@ -158,7 +161,7 @@ def close_case(*, moderator: User, case: Case, reason: str) -> Case:
 @transaction.atomic
 def reopen_case(*, moderator: User, case: Case, reason: str = "") -> Case:
     check_is_curator(moderator)
-    locked = _locked(case)
+    locked = _locked(case, moderator)
     if locked.is_closed:
         locked.closed_at = None
         locked.closed_reason = ""
@@ -184,12 +187,11 @@ def record_factors(
     check_is_curator(moderator)
     if frequency not in ("", *Case.Frequency.values):
         raise ValidationError(_("“%(value)s” is not a frequency.") % {"value": frequency})
-    locked = _locked(case)
+    locked = _locked(case, moderator)
     locked.frequency = frequency
     locked.name_on_service = name_on_service
     locked.customer_data_shared = customer_data_shared
     locked.rare_expertise = rare_expertise
-    locked._history_user = moderator  # credited in the history even outside a request
     locked.save(
         update_fields=[
             "frequency", "name_on_service", "customer_data_shared", "rare_expertise",
