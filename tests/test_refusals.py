@@ -83,17 +83,23 @@ def test_suspended_members_cannot_edit_or_delete_and_see_no_controls(client, cas
     comment = CommentFactory(case=case, author=suspended, body="Mine.")
     client.force_login(suspended)
 
+    other = CommentFactory(case=case, body="Someone else's.")
     page = client.get(case.get_absolute_url()).text
-    assert f"/comments/{comment.pk}/edit/" not in page
-    assert f"/comments/{comment.pk}/delete/" not in page
+    for control in ("edit", "delete"):
+        assert f"/comments/{comment.pk}/{control}/" not in page
+    for control in ("reply", "flag", "vote"):
+        assert f"/comments/{other.pk}/{control}/" not in page
+    assert f'action="{comment_url(case)}"' not in page  # no comment form
+    assert f'action="/cases/{case.slug}/vote/"' not in page  # no vote buttons
     assert "edit or delete your comments" in page  # the banner says why
+    assert "so you cannot vote" in page and "so you cannot comment" in page
 
     edit = client.post(f"/comments/{comment.pk}/edit/", {"body": TEXT})
     delete = client.post(f"/comments/{comment.pk}/delete/")
     assert (edit.status_code, delete.status_code) == (403, 403)
     assert "Your account is suspended" in edit.text
     assert f"{TEXT}</textarea>" in edit.text
-    stored = Comment.objects.get()
+    stored = Comment.objects.get(pk=comment.pk)
     assert (stored.body, stored.deleted_at) == ("Mine.", None)
 
 

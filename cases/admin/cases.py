@@ -12,12 +12,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from cases import services
-from cases.admin.base import HistoryAdmin
+from cases.admin.base import HistoryAdmin, SiteAdmin
 from cases.models import Case, Category, Source
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(SiteAdmin):
     list_display = ["name", "slug", "description"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name"]

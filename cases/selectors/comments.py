@@ -208,6 +208,7 @@ def _comment_key(node: threads.ThreadNode, viewer, case: Case, marks: dict[str, 
         viewer_part = ".".join(
             str(flag)
             for flag in (
+                viewer.is_suspended,  # a suspended viewer gets no controls
                 comment.author_id == viewer.pk,
                 marks["viewer_ratings"].get(comment.pk),
                 comment.pk in marks["viewer_flagged_ids"],
