@@ -18,6 +18,7 @@ from django.core.handlers.wsgi import WSGIRequest
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.urls import get_resolver, get_urlconf
 from django.utils.translation import gettext as _
+from django_htmx.middleware import HtmxDetails
 
 logger = logging.getLogger(__name__)
 
@@ -116,6 +117,8 @@ def _is_utf8(data: bytes) -> bool:
 def refuse(request: HttpRequest, reason: str) -> HttpResponse:
     """The site's 400 page with the reason: the same view Django calls for BadRequest."""
     handler = get_resolver(get_urlconf()).resolve_error_handler(400)
+    if not hasattr(request, "htmx"):
+        request.htmx = HtmxDetails(request)  # htmx gets its fragment (HtmxMiddleware is below)
     try:
         return handler(request, BadRequest(reason))
     except Exception:

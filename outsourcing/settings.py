@@ -321,14 +321,15 @@ CONTENT_SECURITY_POLICY = {
 }
 # Powerful features nobody here needs, denied to the site and to anything it could embed.
 # (Chromium warns about names it does not know, e.g. "bluetooth": keep the list to known ones.)
-PERMISSIONS_POLICY = {
-    feature: []
-    for feature in """
-        accelerometer autoplay browsing-topics camera display-capture geolocation gyroscope hid
-        idle-detection interest-cohort magnetometer microphone midi payment
-        publickey-credentials-get screen-wake-lock serial usb xr-spatial-tracking
-    """.split()
-}
+# fmt: off
+DENIED_BROWSER_FEATURES = (
+    "accelerometer", "autoplay", "browsing-topics", "camera", "display-capture", "geolocation",
+    "gyroscope", "hid", "idle-detection", "interest-cohort", "magnetometer", "microphone", "midi",
+    "payment", "publickey-credentials-get", "screen-wake-lock", "serial", "usb",
+    "xr-spatial-tracking",
+)
+# fmt: on
+PERMISSIONS_POLICY = {feature: [] for feature in DENIED_BROWSER_FEATURES}
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"  # outsourcing/headers.py sets it
 X_FRAME_OPTIONS = "DENY"

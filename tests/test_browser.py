@@ -3,124 +3,18 @@
 Run with: .venv/bin/pytest tests/test_browser.py -m browser
 """
 
-import os
 import re
-from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from django.db import connections
 
 from accounts.models import User
 from cases.models import Case, Comment, ModerationLog, Vote
+from tests.browser_fixtures import expect, log_in, public_page_errors
 from tests.factories import PASSWORD, CaseFactory, CategoryFactory, CommentFactory
-
-sync_api = pytest.importorskip("playwright.sync_api")
-expect = sync_api.expect
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 # The live server commits for real, so these tests need a transactional database.
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def page_errors():
-    """(page URL, problem) pairs: console errors, uncaught exceptions, missing static files."""
-    return []
-
-
-@pytest.fixture
-def csp_violations():
-    """(page URL, problem) pairs: CSP violations on any page, and pages without the policy."""
-    return []
-
-
-# Init scripts come in through the DevTools protocol, so the policy does not block this one.
-REPORT_CSP_VIOLATIONS = """
-document.addEventListener("securitypolicyviolation", (event) => {
-  window.reportCspViolation(
-    `${event.effectiveDirective} blocked ${event.blockedURI || "inline"}`
-    + ` at ${event.sourceFile || event.documentURI}:${event.lineNumber}`
-  );
-});
-"""
-
-
-@pytest.fixture
-def open_page(live_server, monkeypatch, page_errors, csp_violations):
-    """Opens pages (each in its own browser context, so its own cookies) in one Chromium, started
-    after the database fixtures, watching each for errors and CSP violations.
-
-    Playwright's sync API runs an event loop in this thread: Django then refuses ORM calls
-    (hence the env var) and hands out a separate connection, closed again below.
-    """
-    if not CHROMIUM.exists():
-        reason = f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)"
-        if os.environ.get("CI"):
-            pytest.fail(f"{reason}: CI must run the browser tests.")
-        pytest.skip(reason)
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-        )
-
-        def watched_page():
-            page = browser.new_page(locale="en-US")
-            page.set_default_timeout(10_000)
-
-            def on_console(msg):
-                if msg.type == "error":
-                    where = f"{msg.text} at {msg.location.get('url')}"
-                    page_errors.append((page.url, f"console: {where}"))
-                if "Content Security Policy" in msg.text:
-                    csp_violations.append((page.url, f"console: {msg.text}"))
-
-            def on_response(response):
-                if response.status >= 400 and "/static/" in response.url:
-                    page_errors.append((page.url, f"{response.status} {response.url}"))
-                document = response.request.resource_type == "document"
-                if document and not response.header_value("content-security-policy"):
-                    csp_violations.append((response.url, "served without a CSP header"))
-
-            page.on("console", on_console)
-            page.on("pageerror", lambda e: page_errors.append((page.url, f"pageerror: {e}")))
-            page.on("response", on_response)
-            page.expose_function(
-                "reportCspViolation", lambda text: csp_violations.append((page.url, text))
-            )
-            page.add_init_script(REPORT_CSP_VIOLATIONS)
-            return page
-
-        yield watched_page
-        browser.close()
-        connections.close_all()
-
-
-@pytest.fixture
-def page(open_page, csp_violations):
-    """A watched page; the journey fails if any page it opened broke the policy."""
-    page = open_page()
-    yield page
-    for context in page.context.browser.contexts:
-        for opened in context.pages:
-            opened.wait_for_timeout(100)  # lets the last reports arrive
-    assert csp_violations == [], "Content-Security-Policy violations"
-
-
-def public_page_errors(page_errors):
-    # The admin's own pages are Django's business; ours are the public ones.
-    return [(url, problem) for url, problem in page_errors if "/admin/" not in url]
 
 
 def test_visitor_signs_up_votes_changes_vote_and_comments(live_server, page, page_errors):
@@ -296,14 +190,6 @@ def test_reader_replies_rates_and_credits_a_comment_for_a_changed_mind(
     assert Comment.objects.get(parent=older).body == "Costs fall, but who answers the phone?"
     assert Vote.objects.get(user__username="dana").first_choice == "yes"
     assert public_page_errors(page_errors) == []
-
-
-def log_in(page, base_url, username):
-    page.goto(f"{base_url}/accounts/login/")
-    page.locator("#id_login").fill(username)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("main").get_by_role("button", name="Sign In").click()
-    expect(page.get_by_role("link", name=username)).to_be_visible()
 
 
 def test_proposal_is_sent_back_resubmitted_published_and_logged(

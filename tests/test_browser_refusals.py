@@ -4,16 +4,8 @@ the text stays in the box (static/js/refusals.js), under the strict CSP."""
 import pytest
 
 from cases.models import Comment
+from tests.browser_fixtures import expect, log_in, public_page_errors
 from tests.factories import CaseFactory, UserFactory
-from tests.test_browser import (  # noqa: F401 (fixtures)
-    csp_violations,
-    expect,
-    log_in,
-    open_page,
-    page,
-    page_errors,
-    public_page_errors,
-)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -1,5 +1,7 @@
 """Helpers for the property-based fuzz of every URL (tests/test_fuzz.py).
 
-urls.py finds the endpoints in the URLconf, world.py makes the objects they act on and reads
-the field names their pages use, payloads.py draws the values sent to them.
+urls.py finds the endpoints in the URLconf and fills their paths; world.py makes the objects
+and people they act on and sends the requests; scan.py reads the forms and links the pages
+offer; payloads.py draws the data sent; sweep.py tries each hostile value in every slot and
+field in turn.
 """

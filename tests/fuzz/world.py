@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import importlib
 import os
-from dataclasses import dataclass, field
 from datetime import timedelta
-from html.parser import HTMLParser
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
+from http.cookies import SimpleCookie
+from urllib.parse import urlencode
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -21,29 +20,35 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db import transaction
 from django.test import Client
-from django.urls import Resolver404, resolve
 from django.utils import timezone
 
 from accounts.models import User
+from cases import services
 from cases.models import Case, Flag, ModerationLog
-from tests.factories import CaseFactory, CategoryFactory, CommentFactory, UserFactory, VoteFactory
+from tests.factories import CaseFactory, CategoryFactory, CommentFactory, UserFactory
+from tests.fuzz.scan import Offer, scan
 from tests.fuzz.urls import Endpoint, Slot
 
 ROLES = ("anonymous", "member", "curator", "superuser")
-# Roles whose pages are read for field names: the curator sees a subset of the superuser's.
-SCANNED_ROLES = ("anonymous", "member", "superuser")
-NOT_FUZZED_FIELDS = {"csrfmiddlewaretoken"}
 
 
-@dataclass(repr=False)  # a short repr in Hypothesis' reports
 class World:
-    users: dict[str, User]
-    sessions: dict[str, str]
-    values: dict[str, list[str]]  # slot name -> real values (slugs, usernames, ids…)
-    pks: dict[type, list[str]]  # model -> primary keys, for admin object URLs
-    history_pks: dict[type, list[str]]
-    fields: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # route -> name -> values
-    known: list[str] = field(default_factory=list)  # every real value, for any field
+    """The people (by role) and their sessions, the real values for each URL slot, and what
+    the pages offer (tests/fuzz/scan.py fills `offers`, `fields` and `known`). Not a
+    dataclass: Hypothesis would print every field of it with each failing example."""
+
+    def __init__(self, users: dict[str, User], values: dict[str, list[str]], models: list[type]):
+        self.users = users
+        self.sessions = {role: _session_key(person) for role, person in users.items()}
+        self.values = values  # slot name -> real values (slugs, usernames, ids…)
+        self.pks = {model: _pks(model._default_manager.all()) for model in models}
+        self.history_pks = {
+            model: _pks(model.history.all()) for model in models if hasattr(model, "history")
+        }
+        self.offers: dict[str, list[Offer]] = {}  # route -> forms and links going there
+        self.fields: dict[str, dict[str, list[str]]] = {}  # route -> name -> values seen
+        self.known: list[str] = []  # every real value seen
+        self._clients: dict[str, Client] = {}
 
     def __repr__(self) -> str:
         return f"<World of {len(self.users)} people and {len(self.known)} known values>"
@@ -69,9 +74,14 @@ class World:
         return "/" + "".join(parts)
 
     def client(self, role: str) -> Client:
-        """A client of its own for each request, logged in as the role (CSRF checks off, as
-        the test client always has them; exceptions come back as 500s, not raised)."""
-        client = Client(raise_request_exception=False)
+        """The role's client, logged in (or not) afresh: only the role's session cookie, none
+        that an earlier request set. One client per role, as each new one would load the
+        middleware again (whitenoise reads every static file then). CSRF checks are off, as
+        in every test client; exceptions come back as 500s, not raised."""
+        if role not in self._clients:
+            self._clients[role] = Client(raise_request_exception=False)
+        client = self._clients[role]
+        client.cookies = SimpleCookie()
         if role in self.sessions:
             client.cookies[settings.SESSION_COOKIE_NAME] = self.sessions[role]
         return client
@@ -153,8 +163,8 @@ def build_world(endpoints: list[Endpoint]) -> World:
     CommentFactory(case=published, author=other, deleted_at=now, body="")
     on_closed = CommentFactory(case=closed, author=other)
     CommentFactory(case=draft, author=other)
-    VoteFactory(user=member, case=published, choice="yes")
-    VoteFactory(user=other, case=published, choice="no")
+    services.cast_vote(user=member, case=published, choice="yes")  # with the tallies
+    services.cast_vote(user=other, case=published, choice="no")
     Flag.objects.create(user=member, comment=top, reason=Flag.Reason.SPAM, note="Looks like it.")
     Flag.objects.create(
         user=curator,
@@ -192,18 +202,8 @@ def build_world(endpoints: list[Endpoint]) -> World:
         "app_label": sorted({model._meta.app_label for model in _admin_models(endpoints)}),
         "object_id": [str(published.pk), str(member.pk)],
     }
-    world = World(
-        users=users,
-        sessions={role: _session_key(person) for role, person in users.items()},
-        values=values,
-        pks={model: _pks(model._default_manager.all()) for model in _admin_models(endpoints)},
-        history_pks={
-            model: _pks(model.history.all())
-            for model in _admin_models(endpoints)
-            if hasattr(model, "history")
-        },
-    )
-    _scan(world, endpoints)
+    world = World(users, values, _admin_models(endpoints))
+    scan(world, endpoints)
     return world
 
 
@@ -243,106 +243,3 @@ def _session_key(person: User) -> str:
     client = Client()
     client.force_login(person)
     return client.cookies[settings.SESSION_COOKIE_NAME].value
-
-
-# --- what the pages ask for ---------------------------------------------------------------
-
-
-class _FieldScanner(HTMLParser):
-    """Form fields (with their values and options) and the query strings of links."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.targets: list[tuple[str, dict[str, list[str]]]] = []  # (form action, fields)
-        self.loose: dict[str, list[str]] = {}  # fields outside any form
-        self.links: list[str] = []
-        self._fields: dict[str, list[str]] | None = None
-        self._options: list[str] | None = None
-        self._text: list[str] | None = None  # a textarea's content
-        self._text_values: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        found = {name: value or "" for name, value in attrs}
-        for attribute in ("href", "hx-get", "hx-post"):
-            if found.get(attribute):
-                self.links.append(found[attribute])
-        if tag == "form":
-            action = found.get("action") or found.get("hx-post") or found.get("hx-get") or ""
-            self._fields = {}
-            self.targets.append((action, self._fields))
-        elif tag in {"input", "textarea", "select", "button"} and found.get("name"):
-            fields = self._fields if self._fields is not None else self.loose
-            values = fields.setdefault(found["name"], [])
-            if "value" in found:
-                values.append(found["value"])
-            if tag == "select":
-                self._options = values
-            elif tag == "textarea":
-                self._text, self._text_values = [], values
-        elif tag == "option" and self._options is not None and "value" in found:
-            self._options.append(found["value"])
-
-    def handle_data(self, data: str) -> None:
-        if self._text is not None:
-            self._text.append(data)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "form":
-            self._fields = None
-        elif tag == "select":
-            self._options = None
-        elif tag == "textarea" and self._text is not None:
-            text = "".join(self._text).removeprefix("\n")
-            if text:
-                self._text_values.append(text)
-            self._text = None
-
-
-def _scan(world: World, endpoints: list[Endpoint]) -> None:
-    """GET every endpoint (real values) as each scanned role; file every form's fields under
-    the route it posts to, and every link's query under the route it points at."""
-    known: set[str] = set()
-    for values in [*world.values.values(), *world.pks.values(), *world.history_pks.values()]:
-        known.update(values)
-    for endpoint in endpoints:
-        path = world.first_path(endpoint)
-        if path is None:
-            continue
-        for role in SCANNED_ROLES:
-            response = world.client(role).get(path)
-            if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
-                continue
-            scanner = _FieldScanner()
-            scanner.feed(response.content.decode(errors="replace"))
-            _file(world, path, scanner.loose, known)
-            for action, fields in scanner.targets:
-                _file(world, urljoin(path, action), fields, known)
-            for link in scanner.links:
-                target = urljoin(path, link)
-                query = dict_of_lists(parse_qsl(urlsplit(target).query, keep_blank_values=True))
-                _file(world, target, query, known)
-    world.known = sorted(known)
-
-
-def _file(world: World, url: str, fields: dict[str, list[str]], known: set[str]) -> None:
-    parts = urlsplit(url)
-    if parts.netloc not in {"", "testserver"} or not fields:
-        return
-    try:
-        route = resolve(parts.path).route
-    except Resolver404:
-        return
-    filed = world.fields.setdefault(route, {})
-    for name, values in fields.items():
-        if name in NOT_FUZZED_FIELDS:
-            continue
-        kept = filed.setdefault(name, [])
-        kept.extend(value for value in values if value not in kept)
-        known.update(values)
-
-
-def dict_of_lists(pairs: list[tuple[str, str]]) -> dict[str, list[str]]:
-    result: dict[str, list[str]] = {}
-    for name, value in pairs:
-        result.setdefault(name, []).append(value)
-    return result
