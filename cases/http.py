@@ -10,7 +10,8 @@ from django_htmx.middleware import HtmxDetails
 
 REFUSAL_PAGE = "refused.html"
 REFUSAL_FRAGMENT = "_refusal.html"
-# Fields a refused form sends back as text to keep, not as hidden values.
+# Fields a refused form never writes back into the page (a fresh token is added; passwords,
+# any field named *password*, are left out too).
 NOT_RESENT = {"csrfmiddlewaretoken"}
 DRAFTS_SESSION_KEY = "drafts"
 
@@ -32,9 +33,9 @@ def refuse(
 
     A plain request gets a page in the site's look; a refused POST shows the same form again,
     with everything the person sent (their text editable, to send again or to copy; sending
-    again is offered unless the refusal is a lasting 403). htmx gets
-    a small fragment marked `X-Refusal`, which static/js/refusals.js shows inside the form that
-    sent it, so the text stays in the box.
+    again is offered unless the refusal is a lasting 403). htmx gets a small fragment marked
+    `X-Refusal`, which static/js/refusals.js shows inside the form that sent it, so the text
+    stays in the box.
     """
     if getattr(request, "htmx", False):
         response = render(request, REFUSAL_FRAGMENT, {"reason": reason}, status=status)
