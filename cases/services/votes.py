@@ -44,7 +44,10 @@ def cast_vote(*, user: User, case: Case, choice: str, condition: str = "") -> Vo
         raise ValidationError(_("“%(choice)s” is not an answer.") % {"choice": choice})
     condition = condition.strip() if choice == Vote.Choice.DEPENDS else ""
     if len(condition) > CONDITION_MAX_LENGTH:
-        raise ValidationError(_("Say what it depends on in at most 200 characters."))
+        raise ValidationError(
+            _("Say what it depends on in at most %(max)d characters.")
+            % {"max": CONDITION_MAX_LENGTH}
+        )
     # The voter's row first, then the case's (the order set_perspective keeps too): the
     # perspective the vote is tallied under cannot change underneath, and locking the case
     # serialises votes on it (SQLite's IMMEDIATE transactions already do), so the tallies,
