@@ -45,3 +45,18 @@ def test_a_german_reader_gets_the_site_in_german():
     page = Client(HTTP_ACCEPT_LANGUAGE="de").get("/moderation/").text
     assert "Moderationsprotokoll" in page
     assert "Moderation log" not in page
+
+
+@pytest.mark.django_db
+def test_cached_pages_are_kept_apart_by_language(case):
+    """Visitors' pages and the list's rows are cached: one language never leaks into another."""
+    german = Client(HTTP_ACCEPT_LANGUAGE="de")
+    english = Client(HTTP_ACCEPT_LANGUAGE="en")
+    cached = {"/": ("Noch keine Stimmen", "No votes yet")}
+    cached[case.get_absolute_url()] = ("Zum Kommentieren anmelden", "Log in to comment")
+    for path, (in_german, in_english) in cached.items():
+        assert in_german in german.get(path).text
+        page = english.get(path).text  # after the German page filled the caches
+        assert in_english in page
+        assert in_german not in page
+        assert in_german in german.get(path).text
