@@ -60,3 +60,24 @@ def test_cached_pages_are_kept_apart_by_language(case):
         assert in_english in page
         assert in_german not in page
         assert in_german in german.get(path).text
+
+
+@pytest.mark.django_db
+def test_the_language_switch_works_without_javascript_and_returns_to_the_same_page(case):
+    # No token in the form: every visitor's page stays the same (and cacheable).
+    client = Client(HTTP_ACCEPT_LANGUAGE="en", enforce_csrf_checks=True)
+    back = f"{case.get_absolute_url()}?order=new&page=1"
+    page = client.get(back).text
+    assert 'action="/i18n/setlang/"' in page
+    assert 'name="language" value="de" lang="de"' in page
+    assert "csrfmiddlewaretoken" not in page
+
+    response = client.post("/i18n/setlang/", {"language": "de", "next": back})
+
+    assert response.status_code == 302
+    assert response["Location"] == back  # the same page, query string and all
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "de"
+    german = client.get(back).text  # the cookie now outranks Accept-Language
+    assert 'lang="de"' in german and "Zum Kommentieren anmelden" in german
+    client.post("/i18n/setlang/", {"language": "en", "next": back})
+    assert "Log in to comment" in client.get(back).text
