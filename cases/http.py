@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
 from django_htmx.middleware import HtmxDetails
 
 REFUSAL_PAGE = "refused.html"
@@ -14,6 +15,13 @@ REFUSAL_FRAGMENT = "_refusal.html"
 # any field named *password*, are left out too).
 NOT_RESENT = {"csrfmiddlewaretoken"}
 DRAFTS_SESSION_KEY = "drafts"
+# What a refused form's kept text is called on the refusal page; other fields: "Your text".
+TEXT_LABELS = {
+    "body": _("Your comment"),
+    "note": _("Your note"),
+    "reason": _("Your reason"),
+    "condition": _("What it depends on"),
+}
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -67,8 +75,9 @@ def resend_fields(request: HttpRequest) -> list[dict]:
         if name in NOT_RESENT or "password" in name:
             continue  # passwords are never written into a page
         for value in values:
-            is_text = "\n" in value or len(value) > 60 or name in {"body", "note", "reason"}
-            fields.append({"name": name, "value": value, "is_text": is_text})
+            is_text = "\n" in value or len(value) > 60 or name in TEXT_LABELS
+            label = TEXT_LABELS.get(name, _("Your text"))
+            fields.append({"name": name, "value": value, "is_text": is_text, "label": label})
     return fields
 
 

@@ -39,6 +39,7 @@ def test_a_suspended_members_comment_comes_back_with_the_reason(client, case, su
     assert response.status_code == 403
     assert "Your account is suspended until" in response.text
     assert f"{TEXT}</textarea>" in response.text
+    assert ">Your comment</label>" in response.text
     assert "Send again" not in response.text  # to keep, not to send: it would fail again
     assert not Comment.objects.exists()
 
