@@ -105,7 +105,7 @@ def test_htmx_vote_renders_only_the_vote_box(client, busy_case, django_assert_nu
 def test_htmx_comment_renders_only_that_comment(client, busy_case, django_assert_num_queries):
     client.force_login(UserFactory())
     url = reverse("cases:comment_create", kwargs={"slug": busy_case.slug})
-    # user, case; the comment (savepoint, lock, an earlier post of this form?, savepoint,
+    # user, case, an earlier post of this form?; the comment (savepoint, lock, savepoint,
     # insert, release, count); the thread it sits in, the viewer's marks, the count for the
     # heading
     with django_assert_num_queries(14):

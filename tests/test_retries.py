@@ -184,3 +184,19 @@ def test_three_established_accounts_still_hide_a_comment(case):
 def test_a_curators_act_outside_a_request_is_credited_in_the_history(case, curator):
     services.close_case(moderator=curator, case=case, reason="verdict final")
     assert case.history.first().history_user == curator
+
+
+@pytest.mark.django_db
+def test_a_retry_after_the_case_closed_still_answers_as_the_first_post_did(
+    client, case, user, curator
+):
+    """The earlier post is looked up before the checks: the retry finds it, not a 403."""
+    client.force_login(user)
+    form = {"body": "Posted just in time.", "token": str(uuid.uuid4())}
+    first = client.post(comment_url(case), form)
+    services.close_case(moderator=curator, case=case, reason="verdict final")
+
+    again = client.post(comment_url(case), form)
+
+    assert (again.status_code, again["Location"]) == (302, first["Location"])
+    assert Comment.objects.count() == 1

@@ -12,6 +12,7 @@ from cases.services.comments import (
     hide_comment,
     rate_comment,
     restore_comment,
+    submitted_comment,
 )
 from cases.services.curation import (
     MAX_FEATURED,
@@ -98,6 +99,7 @@ __all__ = [
     "resubmit_proposal",
     "send_back_proposal",
     "set_perspective",
+    "submitted_comment",
     "suspend_user",
     "suspension_message",
     "unfeature_case",

@@ -40,6 +40,17 @@ def clean_body(body: str) -> str:
     return body
 
 
+def submitted_comment(*, author: User, token: uuid.UUID | str | None) -> Comment | None:
+    """The comment an earlier post of the same form made (its idempotency token), if any."""
+    if not token:
+        return None
+    try:
+        token = uuid.UUID(str(token))
+    except ValueError:
+        return None
+    return Comment.objects.filter(author=author, submission_token=token).first()
+
+
 @transaction.atomic
 def add_comment(
     *,
@@ -52,15 +63,12 @@ def add_comment(
     """Post a comment, or a reply to `parent`; replies below the third level stay on it.
 
     `token` is the form's idempotency token: posting the same form again (a double click, a
-    retry after a lost answer) returns the comment it already made, under the case's lock and
-    backed by the unique constraint on (author, submission_token).
+    retry after a lost answer) returns the comment it already made, by the unique constraint on
+    (author, submission_token). The view looks for that comment first (submitted_comment), so
+    that a retry is answered as the first post was.
     """
     body = clean_body(body)
     locked = Case.objects.select_for_update().get(pk=case.pk)
-    if token is not None:
-        earlier = Comment.objects.filter(author=author, submission_token=token).first()
-        if earlier is not None:
-            return earlier
     check_can_participate(user=author, case=locked)
     depth = 0
     if parent is not None:

@@ -68,6 +68,11 @@ def back_to_form(request: HttpRequest, *, slug: str) -> str:
 @rate_limited("comment")
 def comment_create(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     case = get_object_or_404(Case.objects.visible_to(request.user), slug=slug)
+    # The same form again (a double click, a retry after a lost answer): answered as the first
+    # time, even if the case closed in between.
+    earlier = services.submitted_comment(author=request.user, token=request.POST.get("token"))
+    if earlier is not None and earlier.case_id == case.pk:
+        return _posted(request, earlier)
     # 403 with the reason (suspended, closed), the text given back (cases/views/errors.py).
     services.check_can_participate(user=request.user, case=case)
     parent = None
@@ -102,7 +107,11 @@ def comment_create(request: HtmxHttpRequest, slug: str) -> HttpResponse:
             request, "cases/case_detail.html", case_page(request, case, comment_form=form)
         )
 
-    message = _("Your reply is posted.") if parent else _("Your comment is posted.")
+    return _posted(request, comment)
+
+
+def _posted(request: HtmxHttpRequest, comment: Comment) -> HttpResponse:
+    message = _("Your reply is posted.") if comment.parent_id else _("Your comment is posted.")
     if request.htmx:
         return render_one_comment(request, comment, posted=message)
     messages.success(request, message)
