@@ -37,6 +37,10 @@ class Category(models.Model):
     name = models.CharField(_("name"), max_length=80, unique=True)
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     description = models.CharField(_("description"), max_length=300, blank=True)
+    # The language `name` and `description` are written in; others are CategoryTranslations.
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
 
     class Meta:
         ordering = ["name"]
@@ -61,6 +65,10 @@ class Case(models.Model):
         NOW_AND_THEN = "now_and_then", _("Now and then")
         EVERY_DAY = "every_day", _("Every day")
 
+    # The language the texts below are written in; other languages are CaseTranslations.
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
     title = models.CharField(_("title"), max_length=160)
     slug = models.SlugField(_("slug"), max_length=160, unique=True)
     decision = models.CharField(
