@@ -16,6 +16,12 @@ class User(AbstractUser):
         CUSTOMER = "customer", _("Customer")
         OTHER = "other", _("Other")
 
+    # The language of the site's pages and emails for this person; blank: not chosen yet, the
+    # browser's (Accept-Language, the language cookie) counts (accounts/languages.py).
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, blank=True
+    )
+
     perspective = models.CharField(
         _("how you mostly look at outsourcing"),
         max_length=12,

@@ -3,17 +3,23 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Sum
 from django.db.models.functions import Coalesce
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
+from django.views.i18n import LANGUAGE_QUERY_PARAMETER
+from django.views.i18n import set_language as django_set_language
+from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.forms import PerspectiveForm
+from accounts.languages import site_language
 from accounts.models import User
 from cases.decorators import login_required
 from cases.http import form_errors, refuse
 from cases.services.perspectives import set_perspective
-from outsourcing.limits import rate_limited
+from cases.translations import show_case_titles
+from outsourcing.limits import check_rate, rate_limited
 
 
 @require_safe
@@ -41,6 +47,10 @@ def profile(request: HttpRequest, username: str) -> HttpResponse:
         "votes_page": Paginator(votes, per_page).get_page(request.GET.get("votes")),
         "comments_page": Paginator(comments, per_page).get_page(request.GET.get("comments")),
     }
+    # The cases' titles in the reader's language: one query for both pages.
+    show_case_titles(
+        [item.case for key in ("votes_page", "comments_page") for item in context[key]]
+    )
     return render(request, "accounts/profile.html", context)
 
 
@@ -75,3 +85,32 @@ def perspective_update(request: HttpRequest) -> HttpResponse:
         return render(request, "accounts/profile.html#perspective-form", context)
     messages.success(request, message)
     return redirect(f"{person.get_absolute_url()}#perspective")
+
+
+# The language switch in the footer (and on one's own profile): for a visitor it only sets a
+# cookie, so it needs no login and no CSRF token, and every visitor's page stays the same (and
+# cacheable). A forged POST could at worst switch someone's language.
+@csrf_exempt
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's set_language (the cookie, then back to `next`: the same page, query string and
+    all); a signed-in person's choice is stored on their account too (accounts/languages.py),
+    a change at a time, within the "language" rate limit."""
+    language = site_language(request.POST.get(LANGUAGE_QUERY_PARAMETER))
+    user = request.user
+    stores = request.method == "POST" and language and user.is_authenticated
+    stores = stores and user.language != language
+    if stores:
+        check_rate(request, "language")  # over the limit: 429, and nothing changes
+    response = django_set_language(request)
+    if stores:
+        User.objects.filter(pk=user.pk).update(language=language)
+        user.language = language
+    if request.htmx and isinstance(response, HttpResponseRedirect):
+        # The whole page changes language: htmx loads it anew instead of swapping in a part.
+        client_redirect = HttpResponseClientRedirect(response["Location"])
+        client_redirect.cookies = response.cookies
+        response = client_redirect
+    return response
+
+
+set_language.rate_limit_group = "language"  # found by tests/test_guards.py's walk

@@ -3,6 +3,11 @@
 No charting library and no JavaScript: the history comes from the stored chart points
 (VerdictPoint, written by each vote) and is drawn as one <polyline> by
 templates/cases/_verdict_chart.html.
+
+Every number in an SVG attribute (coordinates, the viewBox) is prepared here as a string,
+"12.5" in every language, so that no locale's separators reach it; the numbers people read
+(the title, the description, the axis labels, the summary) are localised by the template
+("1,200" / "1.200") inside whole translated sentences.
 """
 
 from __future__ import annotations
@@ -19,6 +24,9 @@ CHART_MIN_VOTES = 10
 CHART_MAX_POINTS = 100
 CHART_WIDTH = 300
 CHART_HEIGHT = 100
+# Room around the plot in the viewBox: the % labels left, the x-axis labels below.
+MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 34, 8, 8, 20
+AXIS_LABEL_OFFSET = 14
 
 
 @dataclass(frozen=True)
@@ -79,6 +87,24 @@ class VerdictChart:
     def centre_x(self) -> str:
         """The middle of the x-axis in the viewBox, where its name goes."""
         return _number(self.width / 2)
+
+    @property
+    def right_x(self) -> str:
+        """The right end of the x-axis and of the grid lines, as an attribute value."""
+        return _number(self.width)
+
+    @property
+    def axis_y(self) -> str:
+        """The baseline of the x-axis labels, below the plot, as an attribute value."""
+        return _number(self.height + AXIS_LABEL_OFFSET)
+
+    @property
+    def view_box(self) -> str:
+        """The plot with room for the % labels on the left and the axis labels below."""
+        left, top = -MARGIN_LEFT, -MARGIN_TOP
+        width = self.width + MARGIN_LEFT + MARGIN_RIGHT
+        height = self.height + MARGIN_TOP + MARGIN_BOTTOM
+        return " ".join(_number(value) for value in (left, top, width, height))
 
     @property
     def grid(self) -> list[tuple[int, str]]:

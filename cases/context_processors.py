@@ -1,15 +1,18 @@
 """What every template may read: whether the viewer curates (the one rule, evaluated only when
-a template asks) and the site's length limits, so that forms and templates agree with the
-models and services."""
+a template asks), the site's length limits, so that forms and templates agree with the
+models and services, and the page's addresses in each language (outsourcing/i18n.py), worked
+out only when a template (base.html's <head> and footer) reads them."""
 
 from django.conf import settings
 from django.http import HttpRequest
 
 from cases.services.permissions import is_curator
+from outsourcing.i18n import language_links
 
 
 def site(request: HttpRequest) -> dict:
     return {
         "is_curator": lambda: is_curator(request.user),
         "limits": settings.TEXT_LIMITS,
+        "language_links": language_links(request),
     }

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case, Category, Comment, Flag, Source, Vote
+from cases.translations import reader_language
 
 
 class CaseFilterForm(forms.Form):
@@ -37,6 +38,10 @@ class CaseFilterForm(forms.Form):
         required=False,
         error_messages={"invalid_choice": _("“%(value)s” is not a way to sort.")},
     )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = Category.objects.in_language()
 
     def clean_sort(self) -> str:
         """No sort given: best match when searching, else newest. Best match without a
@@ -176,7 +181,17 @@ class CaseProposalForm(forms.ModelForm):
 
     class Meta:
         model = Case
-        fields = ["title", "decision", "summary", "story", "category", "year", "where", "outcome"]
+        fields = [
+            "language",
+            "title",
+            "decision",
+            "summary",
+            "story",
+            "category",
+            "year",
+            "where",
+            "outcome",
+        ]
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 3}),
             "story": forms.Textarea(attrs={"rows": 10}),
@@ -203,6 +218,18 @@ class CaseProposalForm(forms.ModelForm):
         year.help_text = _("When the decision was made.")
         self.fields["where"].required = True
         self.fields["category"].empty_label = _("Pick a category")
+        self.fields["category"].queryset = Category.objects.in_language()
+        language = self.fields["language"]
+        language.label = _("Language you write in")
+        language.help_text = _("Curators see it; the case can be translated later.")
+        language.required = False  # not given: the language the reader reads the site in
+        if not self.is_bound and not self.instance.pk:
+            self.initial.setdefault("language", reader_language())
+
+    def clean_language(self) -> str:
+        if self.cleaned_data["language"]:
+            return self.cleaned_data["language"]
+        return self.instance.language if self.instance.pk else reader_language()
 
     def proposal_data(self) -> dict:
         """The case's fields, for services.propose_case and resubmit_proposal."""

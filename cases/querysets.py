@@ -9,12 +9,26 @@ from django.db.models import F, OuterRef, Subquery
 
 from cases.figures import DIVIDED_MIN_VOTES
 from cases.search import search_cases
+from cases.translations import categories_in_language, in_language
 
 if TYPE_CHECKING:
     from accounts.models import User
 
 TOTAL_VOTES = F("votes_yes") + F("votes_no") + F("votes_depends")
-__all__ = ["DIVIDED_MIN_VOTES", "TOTAL_VOTES", "CaseQuerySet", "CommentQuerySet", "VoteQuerySet"]
+__all__ = [
+    "DIVIDED_MIN_VOTES",
+    "TOTAL_VOTES",
+    "CaseQuerySet",
+    "CategoryQuerySet",
+    "CommentQuerySet",
+    "VoteQuerySet",
+]
+
+
+class CategoryQuerySet(models.QuerySet):
+    def in_language(self, language: str | None = None) -> CategoryQuerySet:
+        """Named in `language` (default: the reader's) where translated, sorted by that name."""
+        return categories_in_language(self, language)
 
 
 class CaseQuerySet(models.QuerySet):
@@ -25,6 +39,12 @@ class CaseQuerySet(models.QuerySet):
         """Without the long texts a list never shows (the story twice, the outcome, the
         search document): sorting and reading 20 rows then moves little."""
         return self.defer("story", "story_html", "outcome", "search_document", "review_note")
+
+    def in_language(self, language: str | None = None) -> CaseQuerySet:
+        """Each case in `language` (default: the reader's) where it has a translation, else
+        as written, saying which (`shown_language`); see cases/translations.py. Call it
+        after for_listing()/only() and select_related("category")."""
+        return in_language(self, language)
 
     def visible_to(self, user: User) -> CaseQuerySet:
         """Published cases; curators also preview drafts, proposals and archived ones."""

@@ -14,9 +14,11 @@ extra search words; there is no ranking and no operator syntax, the order stays 
 On both, each result carries `search_headline`: its summary as HTML — the text escaped, the
 query words wrapped in <mark>…</mark> — so the template is the same for both databases.
 
-The text search configuration is "english": the cases are written in English and stemming
-lets "protection" find "protected". German words match only through `Case.search_terms`
-(stemmed by the English rules, which leave them as they are, so the query stems the same way).
+Languages: a case's document holds its own text and every translation (CaseTranslation),
+each stemmed by its language's configuration, "english" or "german" (migration 0012), so
+"protection" finds "protected" and "Kunden" finds "Kunde". The query is parsed with both
+configurations and either may match. SQLite also looks in the translations. The headline is
+made from the summary the reader is shown (the translation when there is one).
 """
 
 from __future__ import annotations
@@ -27,15 +29,19 @@ from typing import TYPE_CHECKING, Any
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connections
 from django.db.backends.signals import connection_created
-from django.db.models import ExpressionWrapper, F, Func, Q, TextField, Value
-from django.db.models.functions import Replace
+from django.db.models import Exists, ExpressionWrapper, F, Func, OuterRef, Q, TextField, Value
+from django.db.models.functions import Coalesce, Replace
 from django.dispatch import receiver
 from django.utils.safestring import mark_safe
+
+from cases.translations import reader_language
 
 if TYPE_CHECKING:
     from cases.querysets import CaseQuerySet
 
 SEARCH_CONFIG = "english"
+# The text search configuration of each language a case can be written in (migration 0012).
+SEARCH_CONFIGS = {"en": "english", "de": "german"}
 
 # Escaping for HTML element content, done before highlighting (in SQL on PostgreSQL). "&" comes
 # first. Apostrophes stay as they are: ts_headline would split words at "&#x27;", and the
@@ -72,10 +78,12 @@ class HighlightedHtmlField(TextField):
 
 def _postgresql_search(queryset: CaseQuerySet, query: str) -> CaseQuerySet:
     search_query = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
+    for config in sorted(set(SEARCH_CONFIGS.values()) - {SEARCH_CONFIG}):
+        search_query |= SearchQuery(query, search_type="websearch", config=config)
     headline = SearchHeadline(
-        _escaped_in_sql("summary"),
+        _escaped_in_sql(_shown_summary(queryset)),
         search_query,
-        config=SEARCH_CONFIG,
+        config=SEARCH_CONFIGS.get(reader_language(), SEARCH_CONFIG),
         start_sel=MARK_START,
         stop_sel=MARK_STOP,
         highlight_all=True,  # the whole summary (at most 600 characters), not a fragment
@@ -90,8 +98,14 @@ def _postgresql_search(queryset: CaseQuerySet, query: str) -> CaseQuerySet:
     )
 
 
-def _escaped_in_sql(field: str) -> Replace | F:
-    expression: Replace | F = F(field)
+def _shown_summary(queryset: CaseQuerySet) -> F | Coalesce:
+    """The summary the reader sees: the translation's (CaseQuerySet.in_language) or the own."""
+    if "shown_summary" in queryset.query.annotations:
+        return Coalesce(F("shown_summary"), F("summary"))
+    return F("summary")
+
+
+def _escaped_in_sql(expression: F | Coalesce | Replace) -> F | Coalesce | Replace:
     for char, entity in HTML_ESCAPES:
         expression = Replace(expression, Value(char), Value(entity))
     return expression
@@ -99,14 +113,19 @@ def _escaped_in_sql(field: str) -> Replace | F:
 
 def _fallback_search(queryset: CaseQuerySet, query: str) -> CaseQuerySet:
     _register_sqlite_function(connections[queryset.db])
+    from cases.models import CaseTranslation
+
     condition = Q()
     for word in query_words(query) or [query]:
         any_field = Q()
+        in_translation = Q()
         for field in SEARCHED_FIELDS:
             any_field |= Q(**{f"{field}__icontains": word})
-        condition &= any_field
+            in_translation |= Q(**{f"{field}__icontains": word})
+        translations = CaseTranslation.objects.filter(in_translation, case=OuterRef("pk"))
+        condition &= any_field | Exists(translations)
     headline = Func(
-        F("summary"),
+        _shown_summary(queryset),
         Value(query),
         function=SQLITE_HEADLINE_FUNCTION,
         output_field=HighlightedHtmlField(),

@@ -12,14 +12,18 @@ from django.utils import timezone
 
 from cases.models import Case, Category, Source
 from cases.services.cases import render_case_text
+from cases.services.translations import save_case_translation, save_category_translation
 
 SEED_FILE = Path(__file__).resolve().parent / "seed" / "cases.json"
+# The same cases and categories retold in German, straight from the German posts.
+TRANSLATION_FILES = {"de": SEED_FILE.with_name("cases.de.json")}
 
 
 @dataclass
 class SeedReport:
     created: list[str] = field(default_factory=list)
     existing: list[str] = field(default_factory=list)
+    translated: list[str] = field(default_factory=list)  # "slug (de)"
 
 
 @transaction.atomic
@@ -77,7 +81,28 @@ def seed_cases(path: Path = SEED_FILE) -> SeedReport:
             for index, source in enumerate(item["sources"])
         )
         report.created.append(item["slug"])
+    for language, translation_file in TRANSLATION_FILES.items():
+        if path == SEED_FILE:
+            _seed_translations(translation_file, language, report)
     return report
+
+
+def _seed_translations(path: Path, language: str, report: SeedReport) -> None:
+    """Add the seed's texts in `language` where a seed case or category lacks them."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    for category in Category.objects.filter(slug__in=data["categories"]).exclude(
+        translations__language=language
+    ):
+        save_category_translation(
+            category=category, language=language, **data["categories"][category.slug]
+        )
+    for case in Case.objects.filter(slug__in=data["cases"]).exclude(
+        translations__language=language
+    ):
+        if case.language == language:
+            continue
+        save_case_translation(case=case, language=language, **data["cases"][case.slug])
+        report.translated.append(f"{case.slug} ({language})")
 
 
 def _factors(item: dict) -> dict:

@@ -13,6 +13,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from outsourcing.formats import FORMAT_MODULE_PATH, USE_THOUSAND_SEPARATOR  # noqa: F401
 from outsourcing.local import env_bool, local_http, secret_key_from, secret_key_path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -38,8 +39,7 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 # `make run`: production settings over plain HTTP on 127.0.0.1 (refused for other hosts).
 LOCAL_HTTP = local_http(os.environ, ALLOWED_HOSTS)
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
-# A refused form keeps its text, a failed CSRF check too (cases/views/errors.py).
-CSRF_FAILURE_VIEW = "cases.views.errors.csrf_failure"
+CSRF_FAILURE_VIEW = "cases.views.errors.csrf_failure"  # the refused form keeps its text
 
 INSTALLED_APPS = [
     "accounts",
@@ -79,10 +79,11 @@ MIDDLEWARE = [
     # Above everything that changes or reads the response body; pads against BREACH.
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "outsourcing.i18n.LocaleMiddleware",  # Django's, and ?lang=de for one request
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.languages.AccountLanguageMiddleware",  # the account's language over the browser's
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -164,6 +165,7 @@ ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "optional"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"  # the person's language, in mails too
 # allauth's limits (counted in the cache, per IP and per account or email): sign-ups, logins,
 # failed logins, password resets. The admin's login goes through allauth's (outsourcing/urls.py).
 ACCOUNT_RATE_LIMITS = {
@@ -243,10 +245,10 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "verdicts@localhost")
 # The site's public address, for links in emails (proposal decisions).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
-# Internationalisation: English first, German next.
+# Internationalisation; locale_allauth/: allauth's German with „Sie“ (see its django.po).
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("de", _("German"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_allauth"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -391,6 +393,7 @@ RATE_LIMITS = {
     # may have (MAX_PENDING_PROPOSALS) bound the proposals themselves.
     "proposal": {"account": ["20/h", "50/d"], "new_account": ["10/h", "20/d"], "ip": ["60/h"]},
     "perspective": {"account": ["10/h"], "new_account": ["10/h"], "ip": ["60/h"]},
+    "language": {"account": ["30/h"], "new_account": ["30/h"]},  # stored on the account
     "changed_mind": {"account": ["30/h"], "new_account": ["10/h"], "ip": ["120/h"]},
     "curation": {"account": ["60/m"], "new_account": ["30/m"], "ip": ["120/m"]},
 }

@@ -1,8 +1,6 @@
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
-from django.views.decorators.csrf import csrf_exempt
-from django.views.i18n import set_language
 
 from accounts import views as account_views
 
@@ -13,10 +11,8 @@ admin.site.login = secure_admin_login(admin.site.login)
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
-    # The language switch in the footer: it only sets a cookie, so it needs no CSRF token,
-    # and every visitor's page stays the same (and cacheable). A forged POST could at worst
-    # switch someone's language.
-    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
+    # The language switch (csrf_exempt, see there): Django's, keeping a signed-in person's choice.
+    path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("users/me/perspective/", account_views.perspective_update, name="perspective_update"),
     path("users/<str:username>/", account_views.profile, name="profile"),
     path("", include("cases.urls")),

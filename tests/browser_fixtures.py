@@ -67,8 +67,8 @@ def open_page(live_server, monkeypatch, page_errors, csp_violations):
             executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
         )
 
-        def watched_page():
-            page = browser.new_page(locale="en-US")
+        def watched_page(locale="en-US"):
+            page = browser.new_page(locale=locale)
             page.set_default_timeout(10_000)
 
             def on_console(msg):

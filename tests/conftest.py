@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
 from django.db import connection
+from django.utils import translation
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
@@ -42,6 +43,15 @@ def pytest_report_header(config):
 
 
 @pytest.fixture(autouse=True)
+def site_language():
+    """Each test starts and ends in the site's language: a German request must not leave
+    German switched on for the next test."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def empty_cache():
     """Each test starts with an empty cache (the visitor's case page is cached)."""
     cache.clear()
@@ -71,6 +81,9 @@ def curators_group(db):
         for action in actions
     ]
     wanted.append("view_flag")  # granted by migration 0003
+    wanted += importlib.import_module(
+        "cases.migrations.0011_case_translations"
+    ).TRANSLATION_PERMISSIONS
     group.permissions.set(
         Permission.objects.filter(content_type__app_label="cases", codename__in=wanted)
     )

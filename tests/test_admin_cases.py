@@ -7,6 +7,8 @@ from cases.models import Case, ModerationLog
 from tests.factories import CategoryFactory
 
 EMPTY_SOURCES = {
+    "translations-TOTAL_FORMS": "0",
+    "translations-INITIAL_FORMS": "0",
     "sources-TOTAL_FORMS": "0",
     "sources-INITIAL_FORMS": "0",
     "sources-MIN_NUM_FORMS": "0",
@@ -16,6 +18,9 @@ EMPTY_SOURCES = {
 
 def case_form_data(category, **overrides) -> dict:
     data = {
+        "language": "en",
+        "translations-TOTAL_FORMS": "0",
+        "translations-INITIAL_FORMS": "0",
         "title": "Payroll goes to a service bureau",
         "slug": "payroll-service-bureau",
         "status": "draft",
@@ -71,7 +76,7 @@ def test_case_created_as_published_is_dated_logged_and_public(
     assert log.action == ModerationLog.Action.CHANGE_CASE_STATUS
     assert log.moderator == curator
     assert log.moderator_name == "curator"
-    assert "published" in log.reason
+    assert log.params["new"] == "published" and log.reason == ""
     client.logout()
     assert client.get(case.get_absolute_url()).status_code == 200
 
@@ -150,7 +155,8 @@ def test_archive_action_archives_and_logs_and_the_case_leaves_the_list(
     case.refresh_from_db()
     assert case.status == Case.Status.ARCHIVED
     log = ModerationLog.objects.get(case=case)
-    assert log.reason == "published → archived"
+    assert (log.params, log.reason) == ({"old": "published", "new": "archived"}, "")
+    assert log.describe() == "From “Published” to “Archived”."
     client.logout()
     assert case.title not in client.get("/").text
 

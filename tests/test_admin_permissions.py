@@ -166,6 +166,12 @@ def test_curators_group_has_exactly_the_permissions_the_migration_lists(db):
         "cases.moderate_comment",
         "cases.view_moderationlog",
         "cases.view_flag",
+        # Migration 0011: curators write the cases' and categories' other languages.
+        *(
+            f"cases.{action}_{model}"
+            for model in ("casetranslation", "categorytranslation")
+            for action in ("add", "change", "delete", "view")
+        ),
     }
 
 

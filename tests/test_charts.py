@@ -221,7 +221,7 @@ def test_a_long_history_renders_its_event_counts_on_the_x_axis(case):
     assert coordinates[0] == "0,100"  # 0 % after the first 5 events
     assert coordinates[-1] == "300,0"  # 100 % after all 1200
     assert re.search(r"<text [^>]*>5</text>", html)
-    assert re.search(r"<text [^>]*>1200</text>", html)
+    assert re.search(r"<text [^>]*>1,200</text>", html)  # a count people read: localised
     assert "from 0 % in the first votes to 100 % now, with 400 votes in all" in html
 
 

@@ -130,16 +130,22 @@ def test_three_people_flagging_hide_the_comment_and_say_why(comment):
     comment.refresh_from_db()
     assert comment.hidden_at is not None
     assert comment.hidden_by is None
-    # What the author is shown beside their hidden comment.
-    assert comment.hidden_reason == (
+    # Stored as a code with its facts, not as a sentence in the third flagger's language.
+    assert comment.hidden_reason == ""
+    assert comment.hidden_code == Comment.HiddenCode.FLAGS == "flags"
+    assert comment.hidden_params == {"count": 3, "reasons": ["spam", "unkind"]}
+    # What the author is shown beside their hidden comment (in English here).
+    assert comment.hidden_reason_text() == (
         "Hidden after flags from 3 people (spam, unkind). A curator will decide."
     )
     log = ModerationLog.objects.get()
     assert log.action == ModerationLog.Action.HIDE_COMMENT
     assert log.moderator is None
-    assert log.moderator_name == "community flags"
+    assert log.by_community
+    assert log.moderator_name == ""
     assert (log.case_id, log.comment_id) == (comment.case_id, comment.pk)
-    assert log.reason == comment.hidden_reason
+    assert (log.params, log.reason) == (comment.hidden_params, "")
+    assert log.describe() == comment.hidden_reason_text()
 
 
 def test_flags_resolved_earlier_do_not_count_again(curator, comment):
@@ -297,7 +303,11 @@ def test_third_flag_through_the_view_hides_the_comment(client, comment):
 
     comment.refresh_from_db()
     assert comment.hidden_at is not None
-    assert "3 people (spam)" in comment.hidden_reason
+    assert (comment.hidden_code, comment.hidden_params) == (
+        "flags",
+        {"count": 3, "reasons": ["spam"]},
+    )
+    assert "3 people (spam)" in comment.hidden_reason_text()
 
 
 # --- the fragment on the case page --------------------------------------------------------

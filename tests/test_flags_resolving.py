@@ -22,14 +22,16 @@ def test_keep_restores_a_comment_the_flags_hid_and_logs_it(curator, comment):
     assert count == 3
     comment.refresh_from_db()
     assert comment.hidden_at is None
-    assert comment.hidden_reason == ""
+    assert (comment.hidden_reason, comment.hidden_code, comment.hidden_params) == ("", "", {})
     flags = Flag.objects.filter(comment=comment)
     assert {f.resolution for f in flags} == {Flag.Resolution.KEPT}
     assert all(f.resolved_by == curator and f.resolved_at for f in flags)
     log = ModerationLog.objects.get(action=ModerationLog.Action.RESOLVE_FLAGS)
     assert log.moderator == curator
     assert log.comment == comment
-    assert log.reason == "Kept after 3 flags (spam, unkind): shown again."
+    assert log.params == {"outcome": "shown_again", "count": 3, "reasons": ["spam", "unkind"]}
+    assert log.reason == ""
+    assert log.describe() == "Kept after 3 flags (spam, unkind): shown again."
 
 
 def test_keep_does_not_undo_a_curators_hiding(curator, user, comment):
@@ -40,8 +42,10 @@ def test_keep_does_not_undo_a_curators_hiding(curator, user, comment):
 
     comment.refresh_from_db()
     assert comment.hidden_at is not None
-    assert comment.hidden_reason == "Insult"
-    assert "stays hidden" in ModerationLog.objects.get(action="resolve_flags").reason
+    assert (comment.hidden_reason, comment.hidden_code) == ("Insult", "")
+    log = ModerationLog.objects.get(action="resolve_flags")
+    assert log.params["outcome"] == "stays_hidden"
+    assert "stays hidden" in log.describe()
 
 
 def test_hide_keeps_it_hidden_now_by_the_curator(curator, comment):
@@ -54,13 +58,17 @@ def test_hide_keeps_it_hidden_now_by_the_curator(curator, comment):
     comment.refresh_from_db()
     assert comment.hidden_at == hidden_at
     assert comment.hidden_by == curator
-    assert comment.hidden_reason == (
+    assert comment.hidden_reason == ""
+    assert comment.hidden_code == Comment.HiddenCode.CURATOR_AFTER_FLAGS
+    assert comment.hidden_params == {"reasons": ["spam", "unkind", "misleading"]}
+    assert comment.hidden_reason_text() == (
         "Hidden by a curator after readers flagged it (spam, unkind, misleading)."
     )
     assert set(Flag.objects.values_list("resolution", flat=True)) == {Flag.Resolution.HIDDEN}
     log = ModerationLog.objects.get(action=ModerationLog.Action.RESOLVE_FLAGS)
     assert log.moderator == curator
-    assert log.reason.startswith("Hidden after 3 flags")
+    assert (log.params["outcome"], log.params["count"], log.reason) == ("hidden", 3, "")
+    assert log.describe() == "Hidden after 3 flags (spam, unkind, misleading)."
 
 
 def test_hide_with_a_reason_hides_a_visible_comment_with_that_reason(curator, user, comment):
@@ -70,8 +78,16 @@ def test_hide_with_a_reason_hides_a_visible_comment_with_that_reason(curator, us
 
     comment.refresh_from_db()
     assert comment.hidden_at is not None
-    assert (comment.hidden_by, comment.hidden_reason) == (curator, "Made up.")
-    assert ModerationLog.objects.get().reason == "Hidden after 1 flag (misleading). Made up."
+    assert (comment.hidden_by, comment.hidden_reason, comment.hidden_code) == (
+        curator,
+        "Made up.",
+        "",
+    )
+    log = ModerationLog.objects.get()
+    # The curator's words stay as typed; the site's part is codes.
+    assert log.reason == "Made up."
+    assert log.params == {"outcome": "hidden", "count": 1, "reasons": ["misleading"]}
+    assert log.describe() == "Hidden after 1 flag (misleading). Made up."
 
 
 def test_resolving_without_open_flags_does_nothing(curator, comment):

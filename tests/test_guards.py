@@ -23,7 +23,8 @@ pytestmark = pytest.mark.django_db
 
 SKIPPED_NAMESPACES = {"admin"}
 SKIPPED_PREFIXES = ("admin/", "accounts/")  # Django's admin and allauth guard themselves
-# POSTs that write nothing to the database: Django's language switch sets a cookie.
+# POSTs that need no login: the language switch sets a cookie (and, rate-limited, a signed-in
+# person's language on their account).
 NOT_WRITES = {"i18n/setlang/"}
 
 

@@ -3,7 +3,8 @@
 import re
 from datetime import timedelta
 
-from django.db import connection
+import pytest
+from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -94,8 +95,22 @@ def test_community_flags_are_named_so(client, curator, case):
         reader = UserFactory(username=f"reader{i}")
         services.flag_comment(user=reader, comment=comment, reason="spam")
     page = client.get(LOG_URL).text
-    assert "community flags" in page
+    assert re.search(r"<td>\s*community flags\s*</td>", page)
+    assert "Hidden after flags from 3 people (spam). A curator will decide." in page
     assert "Buy cheap watches" not in page
+
+
+def test_a_community_row_names_no_moderator(curator, case):
+    # The community is a flag on the row, not a name to compare against; the database
+    # refuses a row that is both the community's and a curator's.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ModerationLog.objects.create(
+            moderator=curator,
+            moderator_name=curator.username,
+            by_community=True,
+            action=ModerationLog.Action.HIDE_COMMENT,
+            case=case,
+        )
 
 
 def test_unpublished_cases_are_neither_named_nor_linked(client, curator):

@@ -177,7 +177,8 @@ def test_three_established_accounts_still_hide_a_comment(case):
 
     comment.refresh_from_db()
     assert comment.hidden_at is not None
-    assert "flags from 3 people" in comment.hidden_reason
+    assert comment.hidden_params["count"] == 3
+    assert "flags from 3 people" in comment.hidden_reason_text()
 
 
 @pytest.mark.django_db

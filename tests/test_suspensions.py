@@ -53,8 +53,11 @@ def test_suspend_for_a_period_logs_one_row(user, curator):
     assert (row.moderator, row.moderator_name) == (curator, "curator")
     assert (row.subject, row.subject_name) == (user, "alice")
     assert row.case is None and row.comment is None
-    assert row.reason.startswith("Until ") and row.reason.endswith(REASON)
-    assert str(until.year) in row.reason
+    # The curator's words as typed; the end as a moment, written out only when shown.
+    assert row.reason == REASON
+    assert row.params == {"permanently": False, "until": until.isoformat()}
+    assert row.describe().startswith("Until ") and row.describe().endswith(f": {REASON}")
+    assert str(until.year) in row.describe()
 
 
 def test_suspend_permanently(user, curator):
@@ -63,7 +66,9 @@ def test_suspend_permanently(user, curator):
     user.refresh_from_db()
     assert user.is_suspended and user.suspended_permanently
     assert user.suspended_until is None
-    assert ModerationLog.objects.get().reason == f"Permanently: {REASON}"
+    row = ModerationLog.objects.get()
+    assert (row.reason, row.params) == (REASON, {"permanently": True, "until": None})
+    assert row.describe() == f"Permanently: {REASON}"
 
 
 def test_the_passed_user_object_is_updated(user, curator):
@@ -133,7 +138,16 @@ def test_lift_a_suspension(suspended, curator):
     row = ModerationLog.objects.first()
     assert row.action == ModerationLog.Action.UNSUSPEND
     assert (row.subject_name, row.reason) == ("alice", "Apologised.")
+    assert row.describe() == "Apologised."
     assert ModerationLog.objects.count() == 2
+
+
+def test_lifting_without_a_reason_stores_none_and_says_so_when_shown(suspended, curator):
+    services.lift_suspension(moderator=curator, user=suspended)
+
+    row = ModerationLog.objects.first()
+    assert (row.action, row.reason, row.params) == ("unsuspend", "", {})
+    assert row.describe() == "Suspension lifted."
 
 
 def test_lifting_needs_a_suspension_and_a_curator(user, other_user, curator):

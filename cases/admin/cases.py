@@ -2,6 +2,7 @@
 
 import csv
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -13,14 +14,73 @@ from django.utils.translation import ngettext
 
 from cases import services
 from cases.admin.base import HistoryAdmin, SiteAdmin
-from cases.models import Case, Category, Source
+from cases.markdown import render_markdown
+from cases.models import Case, CaseTranslation, Category, CategoryTranslation, Source
+
+
+class TranslationForm(forms.ModelForm):
+    """A translation inline's row: never in the language the text is written in."""
+
+    parent_field = "case"
+
+    def clean_language(self) -> str:
+        language = self.cleaned_data["language"]
+        parent = getattr(self.instance, self.parent_field, None) if self.instance.pk else None
+        parent = parent or getattr(self, "parent_object", None)
+        if parent is not None and language == parent.language:
+            raise ValidationError(
+                _("This is the language it is written in: edit the text above instead.")
+            )
+        return language
+
+
+class CategoryTranslationInline(admin.StackedInline):
+    model = CategoryTranslation
+    extra = 0
+    fields = ["language", "name", "description"]
+    form = type("CategoryTranslationForm", (TranslationForm,), {"parent_field": "category"})
+
+    def get_formset(self, request: HttpRequest, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form.parent_object = obj
+        return formset
 
 
 @admin.register(Category)
 class CategoryAdmin(SiteAdmin):
-    list_display = ["name", "slug", "description"]
+    list_display = ["name", "language", "slug", "description"]
     prepopulated_fields = {"slug": ["name"]}
-    search_fields = ["name"]
+    search_fields = ["name", "translations__name"]
+    inlines = [CategoryTranslationInline]
+
+    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        # Its cases' cached rows show the category's name: render them afresh.
+        Case.objects.filter(category=form.instance).update(updated_at=timezone.now())
+
+
+class CaseTranslationInline(admin.StackedInline):
+    """The case's text in another language; its story is rendered when saved."""
+
+    model = CaseTranslation
+    extra = 0
+    form = TranslationForm
+    fields = [
+        "language",
+        "title",
+        "decision",
+        "summary",
+        "story",
+        ("decided_by", "outsourced_what"),
+        ("provider", "where"),
+        "outcome",
+        "search_terms",
+    ]
+
+    def get_formset(self, request: HttpRequest, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form.parent_object = obj
+        return formset
 
 
 class SourceInline(admin.StackedInline):
@@ -37,6 +97,7 @@ class CaseAdmin(HistoryAdmin):
 
     list_display = [
         "title",
+        "language",
         "category",
         "status",
         "published_at",
@@ -44,8 +105,8 @@ class CaseAdmin(HistoryAdmin):
         "votes_no",
         "votes_depends",
     ]
-    list_filter = ["status", "category"]
-    search_fields = ["title", "decision", "summary"]
+    list_filter = ["status", "language", "category"]
+    search_fields = ["title", "decision", "summary", "translations__title"]
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = [
         "published_at",
@@ -59,10 +120,24 @@ class CaseAdmin(HistoryAdmin):
         "created_at",
         "updated_at",
     ]
-    inlines = [SourceInline]
+    inlines = [CaseTranslationInline, SourceInline]
     actions = ["publish", "archive", "export_verdicts_csv"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "status", "category", "decision", "summary", "story"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "language",
+                    "title",
+                    "slug",
+                    "status",
+                    "category",
+                    "decision",
+                    "summary",
+                    "story",
+                ]
+            },
+        ),
         (
             _("Facts"),
             {
@@ -132,6 +207,19 @@ class CaseAdmin(HistoryAdmin):
                 services.change_case_status(moderator=request.user, case=obj, status=new_status)
             except ValidationError as error:
                 self.message_user(request, " ".join(error.messages), messages.ERROR)
+
+    def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
+        if formset.model is CaseTranslation:
+            # Rendered here as the case's own story is in save_model (render_case_text).
+            for translation in formset.save(commit=False):
+                translation.story_html = render_markdown(translation.story)
+                translation.save()
+            for translation in formset.deleted_objects:
+                translation.delete()
+            formset.save_m2m()
+            Case.objects.filter(pk=form.instance.pk).update(updated_at=timezone.now())
+            return
+        super().save_formset(request, form, formset, change)
 
     @admin.action(description=_("Publish the selected cases"), permissions=["change"])
     def publish(self, request: HttpRequest, queryset: QuerySet[Case]) -> None:

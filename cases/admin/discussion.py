@@ -55,10 +55,14 @@ class CommentAdmin(ReadOnlyAdmin):
     list_filter = ["hidden_at"]
     list_select_related = ["case", "author"]
     search_fields = ["body", "author__username", "case__title"]
-    fields = ["case", "author", "body", "created_at", "hidden_at", "hidden_by", "hidden_reason"]
+    fields = ["case", "author", "body", "created_at", "hidden_at", "hidden_by", "why_hidden"]
     readonly_fields = fields
     actions = ["hide", "restore"]
     inlines = [FlagInline]
+
+    @admin.display(description=_("reason for hiding"))
+    def why_hidden(self, comment: Comment) -> str:
+        return comment.hidden_reason_text()
 
     @admin.display(description=_("comment"))
     def short_body(self, comment: Comment) -> str:
@@ -122,9 +126,21 @@ class CommentAdmin(ReadOnlyAdmin):
 
 @admin.register(ModerationLog)
 class ModerationLogAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "moderator_name", "action", "case", "comment", "reason"]
-    list_filter = ["action"]
+    list_display = [
+        "created_at",
+        "moderator_name",
+        "by_community",
+        "action",
+        "case",
+        "comment",
+        "why",
+    ]
+    list_filter = ["action", "by_community"]
     list_select_related = ["case", "comment"]
+
+    @admin.display(description=_("why"))
+    def why(self, entry: ModerationLog) -> str:
+        return entry.describe()
 
 
 class FlagStateFilter(admin.SimpleListFilter):

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from cases.querysets import TOTAL_VOTES, CaseQuerySet
+from cases.querysets import TOTAL_VOTES, CaseQuerySet, CategoryQuerySet
 
 # Fields the site computes; never edited, never in the case's history.
 DERIVED_FIELDS = [
@@ -42,10 +42,18 @@ class Category(models.Model):
         _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )
 
+    objects = CategoryQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("category")
         verbose_name_plural = _("categories")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(language__in=[code for code, _name in settings.LANGUAGES]),
+                name="category_language_valid",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -202,6 +210,10 @@ class Case(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["proposer", "submission_token"], name="case_one_per_submission"
+            ),
+            models.CheckConstraint(
+                condition=Q(language__in=[code for code, _name in settings.LANGUAGES]),
+                name="case_language_valid",
             ),
         ]
         indexes = [

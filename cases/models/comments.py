@@ -7,31 +7,56 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.models.cases import Case
 from cases.models.votes import Vote
+from cases.moderation_texts import (
+    HIDDEN_BY_CURATOR_AFTER_FLAGS,
+    HIDDEN_BY_FLAGS,
+    moderation_text,
+)
 from cases.querysets import CommentQuerySet
 
 
 class Comment(models.Model):
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="comments")
+    class HiddenCode(models.TextChoices):
+        """Why the site hid a comment, put into words when shown (cases/moderation_texts.py).
+        Empty when it is not hidden or a curator hid it in their own words (`hidden_reason`)."""
+
+        FLAGS = HIDDEN_BY_FLAGS, _("hidden by readers' flags")
+        CURATOR_AFTER_FLAGS = HIDDEN_BY_CURATOR_AFTER_FLAGS, _("hidden by a curator after flags")
+
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="comments", verbose_name=_("case")
+    )
     # SET_NULL keeps the thread when an account goes away.
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         related_name="comments",
+        verbose_name=_("author"),
     )
     # Replies nest three levels deep (depth 0, 1, 2); deeper replies attach to level 2.
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="replies"
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replies",
+        verbose_name=_("reply to"),
     )
-    depth = models.PositiveSmallIntegerField(default=0)
+    depth = models.PositiveSmallIntegerField(_("depth"), default=0)
     # The top-level comment of the thread (NULL on a top-level comment itself): a page of
     # threads loads its replies with one indexed `root_id IN (…)`.
     root = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("thread"),
     )
     body = models.TextField(_("comment"), max_length=settings.COMMENT_MAX_LENGTH)
     # The body as sanitised HTML, rendered when it is written or edited (cases/markdown.py).
-    body_html = models.TextField(blank=True, editable=False)
+    body_html = models.TextField(_("comment as HTML"), blank=True, editable=False)
     created_at = models.DateTimeField(_("posted"), auto_now_add=True)
     edited_at = models.DateTimeField(_("edited"), null=True, blank=True)
     # Soft delete: the row and its place in the thread stay, the text is no longer shown.
@@ -42,7 +67,7 @@ class Comment(models.Model):
     minds_changed = models.PositiveIntegerField(_("minds changed"), default=0)
     # Wilson lower bound of the "convincing" share (threads.wilson_lower_bound), stored with
     # the ratings so that "best" is an ORDER BY on an indexed column.
-    wilson = models.FloatField(default=0.0, editable=False)
+    wilson = models.FloatField(_("ranking score"), default=0.0, editable=False)
     hidden_at = models.DateTimeField(_("hidden"), null=True, blank=True)
     hidden_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -50,13 +75,22 @@ class Comment(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        verbose_name=_("hidden by"),
     )
+    # Why it is hidden: a curator's own words as typed, or (never both) a code the site
+    # wrote with its parameters, put into the reader's language by hidden_reason_text().
     hidden_reason = models.CharField(
         _("reason for hiding"), max_length=settings.TEXT_LIMITS["reason"], blank=True
     )
+    hidden_code = models.CharField(
+        _("hidden by the site because"), max_length=24, choices=HiddenCode.choices, blank=True
+    )
+    hidden_params = models.JSONField(_("parameters of the reason"), default=dict, blank=True)
     # The idempotency token of the form that posted it: a retried POST finds this comment
     # instead of adding a second one (unique per author).
-    submission_token = models.UUIDField(null=True, blank=True, editable=False)
+    submission_token = models.UUIDField(
+        _("submission token"), null=True, blank=True, editable=False
+    )
 
     objects = CommentQuerySet.as_manager()
 
@@ -79,9 +113,19 @@ class Comment(models.Model):
             ),
         ]
         constraints = [
+            # A hidden comment says why: in a curator's words or by the site's code.
             models.CheckConstraint(
-                condition=Q(hidden_at__isnull=True) | ~Q(hidden_reason=""),
+                condition=Q(hidden_at__isnull=True) | ~Q(hidden_reason="") | ~Q(hidden_code=""),
                 name="comment_hidden_has_reason",
+            ),
+            # A known code, and then no typed reason beside it: one of the two says why.
+            models.CheckConstraint(
+                condition=Q(hidden_code="")
+                | Q(
+                    hidden_code__in=[HIDDEN_BY_FLAGS, HIDDEN_BY_CURATOR_AFTER_FLAGS],
+                    hidden_reason="",
+                ),
+                name="comment_hidden_code_valid",
             ),
             models.CheckConstraint(condition=Q(depth__lte=2), name="comment_depth_at_most_2"),
             models.UniqueConstraint(
@@ -112,6 +156,11 @@ class Comment(models.Model):
     def score(self) -> int:
         return self.upvotes - self.downvotes
 
+    def hidden_reason_text(self) -> str:
+        """Why it is hidden, for the reader: the site's code in the reader's language, or the
+        curator's words as typed."""
+        return moderation_text(self.hidden_code, self.hidden_params, self.hidden_reason)
+
 
 class CommentVote(models.Model):
     """A reader's rating of a comment: convincing (+1) or not (-1)."""
@@ -121,11 +170,16 @@ class CommentVote(models.Model):
         DOWN = -1, _("Not convincing")
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comment_votes"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="comment_votes",
+        verbose_name=_("reader"),
     )
-    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="ratings")
-    value = models.SmallIntegerField(choices=Value.choices)
-    created_at = models.DateTimeField(auto_now_add=True)
+    comment = models.ForeignKey(
+        Comment, on_delete=models.CASCADE, related_name="ratings", verbose_name=_("comment")
+    )
+    value = models.SmallIntegerField(_("rating"), choices=Value.choices)
+    created_at = models.DateTimeField(_("rated"), auto_now_add=True)
 
     class Meta:
         constraints = [
@@ -143,14 +197,21 @@ class MindChange(models.Model):
     """A voter credits a comment with changing their vote; at most once per change."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mind_changes"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="mind_changes",
+        verbose_name=_("voter"),
     )
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="mind_changes")
-    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="mind_changes")
-    change_number = models.PositiveIntegerField()
-    from_choice = models.CharField(max_length=10, choices=Vote.Choice.choices)
-    to_choice = models.CharField(max_length=10, choices=Vote.Choice.choices)
-    created_at = models.DateTimeField(auto_now_add=True)
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="mind_changes", verbose_name=_("case")
+    )
+    comment = models.ForeignKey(
+        Comment, on_delete=models.CASCADE, related_name="mind_changes", verbose_name=_("comment")
+    )
+    change_number = models.PositiveIntegerField(_("number of the vote change"))
+    from_choice = models.CharField(_("vote before"), max_length=10, choices=Vote.Choice.choices)
+    to_choice = models.CharField(_("vote after"), max_length=10, choices=Vote.Choice.choices)
+    created_at = models.DateTimeField(_("credited"), auto_now_add=True)
 
     class Meta:
         constraints = [
@@ -178,17 +239,29 @@ class Flag(models.Model):
         HIDDEN = "hidden", _("Hidden")
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="flags"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="flags",
+        verbose_name=_("flagged by"),
     )
-    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="flags")
+    comment = models.ForeignKey(
+        Comment, on_delete=models.CASCADE, related_name="flags", verbose_name=_("comment")
+    )
     reason = models.CharField(_("reason"), max_length=12, choices=Reason.choices)
     note = models.CharField(_("note"), max_length=settings.TEXT_LIMITS["reason"], blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    resolved_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("flagged"), auto_now_add=True)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
     resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("resolved by"),
     )
-    resolution = models.CharField(max_length=8, choices=Resolution.choices, blank=True)
+    resolution = models.CharField(
+        _("resolution"), max_length=8, choices=Resolution.choices, blank=True
+    )
     # Flags from accounts younger than a day or without a verified email are kept for the
     # curators but do not count toward hiding: three fresh sign-ups cannot hide a comment.
     counts_toward_hiding = models.BooleanField(_("counts toward hiding"), default=True)

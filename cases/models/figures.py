@@ -7,6 +7,7 @@ vote rows and VoteEvents by `manage.py recount_votes`.
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from cases.models.cases import Case
 
@@ -14,13 +15,17 @@ from cases.models.cases import Case
 class PerspectiveTally(models.Model):
     """The votes on a case from readers of one perspective (User.perspective)."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="perspective_tallies")
-    perspective = models.CharField(max_length=12)
-    votes_yes = models.PositiveIntegerField(default=0)
-    votes_no = models.PositiveIntegerField(default=0)
-    votes_depends = models.PositiveIntegerField(default=0)
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="perspective_tallies", verbose_name=_("case")
+    )
+    perspective = models.CharField(_("perspective"), max_length=12)
+    votes_yes = models.PositiveIntegerField(_("votes “made sense”"), default=0)
+    votes_no = models.PositiveIntegerField(_("votes “did not make sense”"), default=0)
+    votes_depends = models.PositiveIntegerField(_("votes “it depends”"), default=0)
 
     class Meta:
+        verbose_name = _("verdict of a perspective")
+        verbose_name_plural = _("verdicts of perspectives")
         constraints = [
             models.UniqueConstraint(
                 fields=["case", "perspective"], name="perspective_tally_one_per_case"
@@ -45,14 +50,19 @@ class VerdictPoint(models.Model):
     the current bucket is updated by each vote until the bucket is full.
     """
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="verdict_points")
-    bucket = models.PositiveIntegerField()
-    events = models.PositiveIntegerField()  # events counted up to this point
-    votes = models.PositiveIntegerField()  # votes standing after them
-    yes = models.PositiveIntegerField()  # of which "made sense"
-    at = models.DateTimeField()  # when the last of those events happened
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="verdict_points", verbose_name=_("case")
+    )
+    bucket = models.PositiveIntegerField(_("bucket"))
+    # events counted up to this point
+    events = models.PositiveIntegerField(_("votes cast and changed"))
+    votes = models.PositiveIntegerField(_("votes"))  # votes standing after them
+    yes = models.PositiveIntegerField(_("votes “made sense”"))  # of which "made sense"
+    at = models.DateTimeField(_("when"))  # when the last of those events happened
 
     class Meta:
+        verbose_name = _("chart point")
+        verbose_name_plural = _("chart points")
         ordering = ["case", "bucket"]
         constraints = [
             models.UniqueConstraint(fields=["case", "bucket"], name="verdict_point_one_per_bucket"),

@@ -71,6 +71,10 @@ class CategoryTranslation(models.Model):
                 fields=["category", "language"], name="category_one_translation_each"
             ),
             models.UniqueConstraint(F("language"), F("name"), name="category_name_unique_each"),
+            models.CheckConstraint(
+                condition=Q(language__in=LANGUAGE_CODES),
+                name="category_translation_language_valid",
+            ),
         ]
 
     def __str__(self) -> str:

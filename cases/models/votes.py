@@ -16,16 +16,23 @@ class Vote(models.Model):
         DEPENDS = "depends", _("It depends")
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="votes"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="votes",
+        verbose_name=_("voter"),
     )
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="votes")
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="votes", verbose_name=_("case")
+    )
     choice = models.CharField(_("choice"), max_length=10, choices=Choice.choices)
     # The voter's first answer, kept so the case page can show how minds moved.
     first_choice = models.CharField(
         _("first choice"), max_length=10, choices=Choice.choices, default=""
     )
     # The answer before the latest change: what a credited comment moved the voter from.
-    previous_choice = models.CharField(max_length=10, choices=Choice.choices, blank=True)
+    previous_choice = models.CharField(
+        _("previous choice"), max_length=10, choices=Choice.choices, blank=True
+    )
     condition = models.CharField(
         _("it depends on"),
         max_length=settings.TEXT_LIMITS["condition"],
@@ -33,10 +40,10 @@ class Vote(models.Model):
         help_text=_("For “It depends”: on what, in a few words."),
     )
     # How often the voter changed their answer, and which change already credited a comment.
-    change_count = models.PositiveIntegerField(default=0)
-    credited_change = models.PositiveIntegerField(default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    change_count = models.PositiveIntegerField(_("changes of mind"), default=0)
+    credited_change = models.PositiveIntegerField(_("change credited to a comment"), default=0)
+    created_at = models.DateTimeField(_("cast"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = VoteQuerySet.as_manager()
 
@@ -77,12 +84,18 @@ VOTE_BADGES = {
 class VoteEvent(models.Model):
     """Every vote cast or changed, in order: the history behind the verdict chart."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="vote_events")
-    choice = models.CharField(max_length=10, choices=Vote.Choice.choices)
-    previous_choice = models.CharField(max_length=10, choices=Vote.Choice.choices, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="vote_events", verbose_name=_("case")
+    )
+    choice = models.CharField(_("choice"), max_length=10, choices=Vote.Choice.choices)
+    previous_choice = models.CharField(
+        _("previous choice"), max_length=10, choices=Vote.Choice.choices, blank=True
+    )
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
 
     class Meta:
+        verbose_name = _("vote event")
+        verbose_name_plural = _("vote events")
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["case", "created_at"], name="vote_event_case_idx")]
 

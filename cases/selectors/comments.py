@@ -227,6 +227,8 @@ def _comment_key(node: threads.ThreadNode, viewer, case: Case, marks: dict[str, 
         comment.minds_changed,
         comment.edited_at and comment.edited_at.isoformat(),
         comment.hidden_at and comment.hidden_at.isoformat(),
+        comment.hidden_by_id,  # who hid it, and the site's code: the reason its author sees
+        comment.hidden_code,
         case.is_published and not case.is_closed,
         viewer_part,
         get_language(),

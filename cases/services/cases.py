@@ -70,7 +70,7 @@ def change_case_status(*, moderator: User, case: Case, status: str) -> Case:
             moderator,
             ModerationLog.Action.CHANGE_CASE_STATUS,
             case_id=locked.pk,
-            reason=f"{previous} → {status}",
+            params={"old": previous, "new": status},  # shown as the statuses' labels
         )
     case.status, case.published_at = locked.status, locked.published_at
     return locked

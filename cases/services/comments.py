@@ -201,8 +201,11 @@ def hide_comment(*, moderator: User, comment: Comment, reason: str) -> Comment:
     was_readable = locked.is_readable
     locked.hidden_at = locked.hidden_at or timezone.now()
     locked.hidden_by = moderator
-    locked.hidden_reason = reason
-    locked.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
+    # The curator's words replace any reason the site gave (flags hid it before).
+    locked.hidden_reason, locked.hidden_code, locked.hidden_params = reason, "", {}
+    locked.save(
+        update_fields=["hidden_at", "hidden_by", "hidden_reason", "hidden_code", "hidden_params"]
+    )
     comment_readability_changed(
         case_id=locked.case_id, was_readable=was_readable, is_readable=False
     )
@@ -224,8 +227,10 @@ def restore_comment(*, moderator: User, comment: Comment, reason: str = "") -> C
         return locked
     locked.hidden_at = None
     locked.hidden_by = None
-    locked.hidden_reason = ""
-    locked.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
+    locked.hidden_reason, locked.hidden_code, locked.hidden_params = "", "", {}
+    locked.save(
+        update_fields=["hidden_at", "hidden_by", "hidden_reason", "hidden_code", "hidden_params"]
+    )
     comment_readability_changed(
         case_id=locked.case_id, was_readable=False, is_readable=locked.is_readable
     )

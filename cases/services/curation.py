@@ -81,30 +81,36 @@ def reject_proposal(*, moderator: User, case: Case, reason: str) -> Case:
 
 
 def _tell_proposer(case: Case) -> None:
+    """Mail the proposer the decision in their own language, not the curator's."""
+    from django.utils import translation  # here: the rest of this module is edited elsewhere
+
+    from accounts.languages import recipient_language
+
     proposer = case.proposer
     if proposer is None or not proposer.email:
         return
-    site = settings.SITE_URL.rstrip("/")
-    texts = {
-        Case.Status.PUBLISHED: _("Your proposal “%(title)s” is published: %(url)s"),
-        Case.Status.NEEDS_CHANGES: _(
-            "A curator sent your proposal “%(title)s” back with this note:\n\n%(note)s\n\n"
-            "Edit and resubmit it here: %(edit_url)s"
-        ),
-        Case.Status.REJECTED: _(
-            "A curator rejected your proposal “%(title)s”. The reason:\n\n%(note)s"
-        ),
-    }
-    body = texts[case.status] % {
-        "title": case.title,
-        "url": f"{site}{case.get_absolute_url()}",
-        "edit_url": f"{site}/cases/{case.slug}/edit/",
-        "note": case.review_note,
-    }
-    if case.status == Case.Status.PUBLISHED and case.review_note:
-        body += "\n\n" + case.review_note
-    subject = _("Your proposal: %(status)s") % {"status": case.get_status_display()}
-    send_mail(subject, body, None, [proposer.email], fail_silently=True)
+    with translation.override(recipient_language(proposer)):
+        site = settings.SITE_URL.rstrip("/")
+        texts = {
+            Case.Status.PUBLISHED: _("Your proposal “%(title)s” is published: %(url)s"),
+            Case.Status.NEEDS_CHANGES: _(
+                "A curator sent your proposal “%(title)s” back with this note:\n\n%(note)s\n\n"
+                "Edit and resubmit it here: %(edit_url)s"
+            ),
+            Case.Status.REJECTED: _(
+                "A curator rejected your proposal “%(title)s”. The reason:\n\n%(note)s"
+            ),
+        }
+        body = texts[case.status] % {
+            "title": case.title,
+            "url": f"{site}{case.get_absolute_url()}",
+            "edit_url": f"{site}/cases/{case.slug}/edit/",
+            "note": case.review_note,
+        }
+        if case.status == Case.Status.PUBLISHED and case.review_note:
+            body += "\n\n" + case.review_note
+        subject = _("Your proposal: %(status)s") % {"status": case.get_status_display()}
+        send_mail(subject, body, None, [proposer.email], fail_silently=True)
 
 
 @transaction.atomic

@@ -9,12 +9,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from accounts.models import User
 from cases.models import Comment, Flag, ModerationLog
+from cases.moderation_texts import Outcome
 from cases.services.figures import comment_readability_changed
-from cases.services.log import log_moderation
+from cases.services.log import log_community, log_moderation
 from cases.services.permissions import (
     check_can_participate,
     check_comment_is_open,
@@ -24,8 +24,7 @@ from outsourcing.limits import is_new_account
 
 FLAGS_TO_HIDE = 3
 NOTE_MAX_LENGTH = settings.TEXT_LIMITS["reason"]
-# The name the moderation log gives the community when flags hide a comment.
-COMMUNITY_MODERATOR_NAME = "community flags"
+HIDING_FIELDS = ["hidden_at", "hidden_by", "hidden_reason", "hidden_code", "hidden_params"]
 
 
 def check_can_flag(*, user: User, comment: Comment) -> None:
@@ -87,10 +86,10 @@ def _open_flags(comment: Comment):
     return Flag.objects.filter(comment=comment, resolved_at__isnull=True)
 
 
-def _reason_labels(flags) -> str:
-    """The distinct reasons, in the order of the choices: “spam, unkind”."""
+def _reason_codes(flags) -> list[str]:
+    """The distinct reasons' codes, in the order of the choices: ["spam", "unkind"]."""
     reasons = set(flags.values_list("reason", flat=True))
-    return ", ".join(str(label).lower() for value, label in Flag.Reason.choices if value in reasons)
+    return [value for value in Flag.Reason.values if value in reasons]
 
 
 def _hide_when_flagged_enough(comment: Comment) -> None:
@@ -101,27 +100,23 @@ def _hide_when_flagged_enough(comment: Comment) -> None:
     people = flags.filter(counts_toward_hiding=True).aggregate(n=Count("user", distinct=True))["n"]
     if people < FLAGS_TO_HIDE:
         return
-    reason = ngettext(
-        "Hidden after flags from %(count)d person (%(reasons)s). A curator will decide.",
-        "Hidden after flags from %(count)d people (%(reasons)s). A curator will decide.",
-        people,
-    ) % {"count": people, "reasons": _reason_labels(flags)}
+    # Codes, not a sentence: the author and the log's readers each read it in their language.
+    params = {"count": people, "reasons": _reason_codes(flags)}
     was_readable = comment.is_readable
     comment.hidden_at = timezone.now()
     comment.hidden_by = None
-    comment.hidden_reason = reason
-    comment.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
+    comment.hidden_reason = ""
+    comment.hidden_code = Comment.HiddenCode.FLAGS
+    comment.hidden_params = params
+    comment.save(update_fields=HIDING_FIELDS)
     comment_readability_changed(
         case_id=comment.case_id, was_readable=was_readable, is_readable=False
     )
-    # No moderator account acted, so log_moderation (which needs one) does not fit.
-    ModerationLog.objects.create(
-        moderator=None,
-        moderator_name=COMMUNITY_MODERATOR_NAME,
-        action=ModerationLog.Action.HIDE_COMMENT,
+    log_community(
+        ModerationLog.Action.HIDE_COMMENT,
         case_id=comment.case_id,
         comment=comment,
-        reason=reason,
+        params=params,
     )
 
 
@@ -141,7 +136,7 @@ def resolve_flags(*, moderator: User, comment: Comment, keep: bool, reason: str 
     locked = Comment.objects.select_for_update().get(pk=comment.pk)
     was_readable = locked.is_readable
     flags = _open_flags(locked)
-    labels = _reason_labels(flags)
+    reasons = _reason_codes(flags)
     count = flags.update(
         resolved_at=timezone.now(),
         resolved_by=moderator,
@@ -150,47 +145,41 @@ def resolve_flags(*, moderator: User, comment: Comment, keep: bool, reason: str 
     if not count:
         return 0
 
-    summary = ngettext("%(count)d flag (%(reasons)s)", "%(count)d flags (%(reasons)s)", count) % {
-        "count": count,
-        "reasons": labels,
-    }
     if keep:
         if locked.is_hidden and locked.hidden_by_id is None:
             locked.hidden_at = None
-            locked.hidden_reason = ""
-            locked.save(update_fields=["hidden_at", "hidden_reason"])
-            decision = _("Kept after %(flags)s: shown again.")
+            locked.hidden_reason, locked.hidden_code, locked.hidden_params = "", "", {}
+            locked.save(update_fields=HIDING_FIELDS)
+            outcome = Outcome.SHOWN_AGAIN
         elif locked.is_hidden:
-            decision = _("Kept after %(flags)s; it stays hidden by a curator.")
+            outcome = Outcome.STAYS_HIDDEN
         else:
-            decision = _("Kept after %(flags)s.")
+            outcome = Outcome.KEPT
     else:
         hidden_by_a_curator = locked.is_hidden and locked.hidden_by_id is not None
         # A curator's earlier hiding and its reason stand unless a new reason is given.
         if reason or not hidden_by_a_curator:
             locked.hidden_at = locked.hidden_at or timezone.now()
             locked.hidden_by = moderator
-            locked.hidden_reason = reason or _(
-                "Hidden by a curator after readers flagged it (%(reasons)s)."
-            ) % {"reasons": labels}
-            locked.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
-        decision = _("Hidden after %(flags)s.")
+            if reason:  # the curator's words, as typed
+                locked.hidden_reason, locked.hidden_code, locked.hidden_params = reason, "", {}
+            else:
+                locked.hidden_reason = ""
+                locked.hidden_code = Comment.HiddenCode.CURATOR_AFTER_FLAGS
+                locked.hidden_params = {"reasons": reasons}
+            locked.save(update_fields=HIDING_FIELDS)
+        outcome = Outcome.HIDDEN
     comment_readability_changed(
         case_id=locked.case_id, was_readable=was_readable, is_readable=locked.is_readable
     )
-    text = decision % {"flags": summary}
-    if reason:
-        text = f"{text} {reason}"
     log_moderation(
         moderator,
         ModerationLog.Action.RESOLVE_FLAGS,
         case_id=locked.case_id,
         comment=locked,
-        reason=text,
+        reason=reason,
+        params={"outcome": outcome, "count": count, "reasons": reasons},
     )
-    comment.hidden_at, comment.hidden_by_id, comment.hidden_reason = (
-        locked.hidden_at,
-        locked.hidden_by_id,
-        locked.hidden_reason,
-    )
+    for field in ("hidden_at", "hidden_by_id", "hidden_reason", "hidden_code", "hidden_params"):
+        setattr(comment, field, getattr(locked, field))
     return count

@@ -23,7 +23,7 @@ MAX_PENDING_PROPOSALS = 3
 MAX_SOURCES = 5
 # What a proposer may set; everything else (status, slug, tallies, factors) is the site's.
 PROPOSAL_FIELDS = frozenset(
-    ["title", "decision", "summary", "story", "category", "year", "where", "outcome"]
+    ["language", "title", "decision", "summary", "story", "category", "year", "where", "outcome"]
 )
 SOURCE_DESCRIPTION_MAX_LENGTH = Source._meta.get_field("title").max_length
 SOURCE_URL_MAX_LENGTH = Source._meta.get_field("url").max_length

@@ -8,7 +8,6 @@ from datetime import datetime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -44,10 +43,6 @@ def _copy_suspension(source: User, target: User) -> None:
     target.suspension_reason = source.suspension_reason
 
 
-def _format(moment: datetime) -> str:
-    return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
-
-
 @transaction.atomic
 def suspend_user(
     *,
@@ -79,12 +74,14 @@ def suspend_user(
     locked.suspension_reason = reason
     locked.save(update_fields=["suspended_until", "suspended_permanently", "suspension_reason"])
 
-    if permanently:
-        text = _("Permanently: %(reason)s") % {"reason": reason}
-    else:
-        text = _("Until %(until)s: %(reason)s") % {"until": _format(until), "reason": reason}
+    # The end as a moment, not a date written in the curator's language and format.
     log_moderation(
-        moderator, ModerationLog.Action.SUSPEND, case_id=None, reason=text, subject=locked
+        moderator,
+        ModerationLog.Action.SUSPEND,
+        case_id=None,
+        reason=reason,
+        params={"permanently": permanently, "until": until.isoformat() if until else None},
+        subject=locked,
     )
     _copy_suspension(locked, user)
     return locked
@@ -106,7 +103,7 @@ def lift_suspension(*, moderator: User, user: User, reason: str = "") -> User:
         moderator,
         ModerationLog.Action.UNSUSPEND,
         case_id=None,
-        reason=reason or _("Suspension lifted."),
+        reason=reason,  # empty: the log says "Suspension lifted." in the reader's language
         subject=locked,
     )
     _copy_suspension(locked, user)

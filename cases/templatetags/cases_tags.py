@@ -72,6 +72,7 @@ def minds_changed(count: int) -> str:
 
 @register.filter
 def hidden_own_note(comment: Comment) -> str:
+    """The author's note beside their hidden comment, the reason in the reader's language."""
     return _("Only you can see this comment: it is hidden. %(reason)s") % {
-        "reason": comment.hidden_reason
+        "reason": comment.hidden_reason_text()
     }

@@ -22,7 +22,7 @@ def case_list(request: HtmxHttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "cases/case_list.html", {"form": form, "page": None}, status=400)
 
-    cases = Case.objects.published().for_listing().select_related("category")
+    cases = Case.objects.published().for_listing().select_related("category").in_language()
     query = form.cleaned_data["q"]
     category = form.cleaned_data["category"]
     sort = form.cleaned_data["sort"]
@@ -41,6 +41,7 @@ def case_list(request: HtmxHttpRequest) -> HttpResponse:
             .for_listing()
             .filter(featured_at__isnull=False)
             .select_related("category")
+            .in_language()
             .order_by("-featured_at")[: services.MAX_FEATURED]
         )
     rows = list(page.object_list)
@@ -61,7 +62,8 @@ def case_list(request: HtmxHttpRequest) -> HttpResponse:
 @require_safe
 def case_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     case = get_object_or_404(
-        Case.objects.visible_to(request.user).select_related("category"), slug=slug
+        Case.objects.visible_to(request.user).select_related("category").in_language(),
+        slug=slug,
     )
     if not request.user.is_authenticated:
         # The same page for every visitor: cached under the case's versions.

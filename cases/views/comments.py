@@ -18,6 +18,7 @@ from cases.http import HtmxHttpRequest, form_errors, refuse, take_draft
 from cases.models import Case, Comment
 from cases.selectors.case_page import case_page, single_comment
 from cases.selectors.comments import page_of_comment
+from cases.translations import show_case_titles
 from outsourcing.limits import rate_limited
 
 
@@ -100,6 +101,7 @@ def comment_create(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         # Back to the form, with the error and everything the user typed.
         if parent is not None:
             template = "cases/comment_reply.html" + ("#reply-form" if request.htmx else "")
+            show_case_titles([parent.case])
             return render(request, template, {"parent": parent, "form": form})
         if request.htmx:
             return render(request, "cases/_comment_form.html", {"case": case, "comment_form": form})
@@ -148,6 +150,7 @@ def comment_reply(request: HtmxHttpRequest, comment_id: int) -> HttpResponse:
     form = CommentForm(
         auto_id=f"id_reply_{parent.pk}_%s", initial={"body": draft} if draft else None
     )
+    show_case_titles([parent.case])
     return render(request, template, {"parent": parent, "form": form})
 
 
@@ -179,6 +182,7 @@ def comment_edit(request: HtmxHttpRequest, comment_id: int) -> HttpResponse:
                 messages.success(request, _("Your changes are saved."))
                 return comment_redirect(request, comment)
     template = "cases/comment_edit.html" + ("#edit-form" if request.htmx else "")
+    show_case_titles([comment.case])
     context = {"comment": comment, "form": form, "needs_reason": needs_reason}
     return render(request, template, context)
 

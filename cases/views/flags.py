@@ -16,6 +16,7 @@ from cases.decorators import back_to_comment, login_required
 from cases.forms import FlagForm
 from cases.http import HtmxHttpRequest, refuse
 from cases.models import Case, Comment, Flag
+from cases.translations import show_case_titles
 from outsourcing.limits import rate_limited
 
 FLAG_FRAGMENT = "cases/_comment_flag.html"
@@ -41,8 +42,10 @@ def flag_comment(request: HtmxHttpRequest, comment_id: int) -> HttpResponse:
             "flag_form_open": True,
         }
         # htmx loads the form in place of the comment's "Flag" link (no form per comment).
-        template = FLAG_FRAGMENT if request.htmx else "cases/flag_comment.html"
-        return render(request, template, context)
+        if request.htmx:
+            return render(request, FLAG_FRAGMENT, context)
+        show_case_titles([comment.case])
+        return render(request, "cases/flag_comment.html", context)
 
     form = FlagForm(request.POST)
     if not form.is_valid():

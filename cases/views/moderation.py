@@ -22,7 +22,6 @@ from cases import services
 from cases.decorators import curator_required
 from cases.http import HtmxHttpRequest, form_errors, refuse
 from cases.models import ModerationLog
-from cases.services.flags import COMMUNITY_MODERATOR_NAME
 from cases.services.suspensions import REASON_MAX_LENGTH, check_can_suspend
 from outsourcing.limits import rate_limited
 
@@ -102,7 +101,6 @@ def moderation_log(request: HtmxHttpRequest) -> HttpResponse:
         "form": form,
         "page": page,
         "action": action,
-        "community_name": COMMUNITY_MODERATOR_NAME,
         "suspension_actions": {ModerationLog.Action.SUSPEND, ModerationLog.Action.UNSUSPEND},
     }
     return render(request, "cases/moderation_log.html", context)

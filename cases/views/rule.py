@@ -16,7 +16,9 @@ def rule_of_thumb(request: HttpRequest) -> HttpResponse:
     judged = Case.objects.published().for_listing().filter(rule_agrees__isnull=False)
     # The strongest disagreement first, then the newest case: the order of case_rule_idx.
     disagreeing = judged.filter(rule_agrees=False).order_by("-rule_disagreement", "-id")
-    page = Paginator(disagreeing, settings.CASES_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(disagreeing.in_language(), settings.CASES_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     context = {
         "judged": judged.count(),
         "agreeing": judged.filter(rule_agrees=True).count(),

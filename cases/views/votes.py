@@ -62,7 +62,7 @@ def vote(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 @login_required(back=back_to_case)
 @rate_limited("changed_mind")
 def changed_mind(request: HtmxHttpRequest, slug: str) -> HttpResponse:
-    case = get_object_or_404(Case.objects.visible_to(request.user), slug=slug)
+    case = get_object_or_404(Case.objects.visible_to(request.user).in_language(), slug=slug)
     services.check_can_participate(user=request.user, case=case)
     if request.method == "GET":
         context = case_page(request, case, order="best")

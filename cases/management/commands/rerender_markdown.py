@@ -2,13 +2,14 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from cases.markdown import render_markdown
-from cases.models import Case, Comment
+from cases.models import Case, CaseTranslation, Comment
 
 
 class Command(BaseCommand):
     help = (
-        "Render every case story and comment body again into its stored HTML: run it after "
-        "changing the Markdown extensions or the sanitiser's allow-list (cases/markdown.py)."
+        "Render every case story (and its translations) and comment body again into its "
+        "stored HTML: run it after changing the Markdown extensions or the sanitiser's "
+        "allow-list (cases/markdown.py)."
     )
 
     def add_arguments(self, parser) -> None:
@@ -22,6 +23,7 @@ class Command(BaseCommand):
         stale = 0
         for model, source, target in (
             (Case, "story", "story_html"),
+            (CaseTranslation, "story", "story_html"),
             (Comment, "body", "body_html"),
         ):
             rows = model.objects.only("pk", source, target).order_by("pk")
