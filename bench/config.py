@@ -39,6 +39,13 @@ PAGES = [
     Page("rule", "`/rule-of-thumb/`", "/rule-of-thumb/"),
     Page("moderation", "`/moderation/`", "/moderation/"),
     Page("case50", "case, 50 comments, anonymous", "/cases/bench-50-comments/", target=1.0),
+    # In German (?lang=de, outsourcing/i18n.py): the German catalogue, the translation join.
+    Page("list-de", "list `/?lang=de`, German", "/?lang=de"),
+    Page(
+        "case50-de",
+        "case, 50 comments, anonymous, German",
+        "/cases/bench-50-comments/?lang=de",
+    ),
     Page(
         "case50-in",
         "case, 50 comments, signed in",

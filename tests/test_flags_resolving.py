@@ -163,7 +163,7 @@ def test_keep_action_restores_and_resolves(curator_client, curator, comment, cli
 
     response = admin_action(curator_client, "keep_comments", flags[:1])
 
-    assert "1 comment kept (3 flags resolved)." in response.text
+    assert "1 comment kept. 3 flags resolved." in response.text
     comment.refresh_from_db()
     assert comment.hidden_at is None
     assert not Flag.objects.filter(resolved_at__isnull=True).exists()
@@ -178,7 +178,7 @@ def test_hide_action_hides_each_comment_once(curator_client, curator, comment, c
 
     response = admin_action(curator_client, "hide_comments", flags)
 
-    assert "2 comments hidden (3 flags resolved)." in response.text
+    assert "2 comments hidden. 3 flags resolved." in response.text
     for hidden in (comment, second):
         hidden.refresh_from_db()
         assert hidden.hidden_at is not None

@@ -186,7 +186,7 @@ def test_middleware_order_compresses_every_page_but_leaves_static_files_to_white
     assert order.index("whitenoise.middleware.WhiteNoiseMiddleware") < gzip_at
     # Above every middleware that reads or changes the body or the Vary header.
     assert gzip_at < order.index("django.contrib.sessions.middleware.SessionMiddleware")
-    assert gzip_at < order.index("django.middleware.locale.LocaleMiddleware")
+    assert gzip_at < order.index("outsourcing.i18n.LocaleMiddleware")
     assert gzip_at < order.index("django.middleware.common.CommonMiddleware")
 
 

@@ -267,17 +267,10 @@ class FlagAdmin(ReadOnlyAdmin):
             self.message_user(request, reason, messages.ERROR)
             return
         if keep:
-            text = ngettext(
-                "%(comments)d comment kept (%(flags)d flags resolved).",
-                "%(comments)d comments kept (%(flags)d flags resolved).",
-                decided,
-            )
+            text = ngettext("%(count)d comment kept.", "%(count)d comments kept.", decided)
         else:
-            text = ngettext(
-                "%(comments)d comment hidden (%(flags)d flags resolved).",
-                "%(comments)d comments hidden (%(flags)d flags resolved).",
-                decided,
-            )
-        self.message_user(
-            request, text % {"comments": decided, "flags": resolved}, messages.SUCCESS
-        )
+            text = ngettext("%(count)d comment hidden.", "%(count)d comments hidden.", decided)
+        # Two sentences, each with its own plural: "1 comment kept. 2 flags resolved."
+        flags = ngettext("%(count)d flag resolved.", "%(count)d flags resolved.", resolved)
+        message = f"{text % {'count': decided}} {flags % {'count': resolved}}"
+        self.message_user(request, message, messages.SUCCESS)

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cases.models.cases import Case
 from cases.models.votes import Vote
@@ -232,7 +233,7 @@ class Flag(models.Model):
         OFF_TOPIC = "off_topic", _("Off-topic")
         UNKIND = "unkind", _("Unkind")
         MISLEADING = "misleading", _("Misleading")
-        OTHER = "other", _("Other")
+        OTHER = "other", pgettext_lazy("flag reason", "Other")
 
     class Resolution(models.TextChoices):
         KEPT = "kept", _("Kept")

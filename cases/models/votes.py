@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cases.models.cases import Case
 from cases.querysets import VoteQuerySet
@@ -75,9 +76,9 @@ class Vote(models.Model):
 
 # Short labels for the badge beside a comment ("made sense" / "did not" / "depends").
 VOTE_BADGES = {
-    Vote.Choice.YES: _("made sense"),
-    Vote.Choice.NO: _("did not"),
-    Vote.Choice.DEPENDS: _("depends"),
+    Vote.Choice.YES: pgettext_lazy("short vote badge", "made sense"),
+    Vote.Choice.NO: pgettext_lazy("short vote badge: did not make sense", "did not"),
+    Vote.Choice.DEPENDS: pgettext_lazy("short vote badge: it depends", "depends"),
 }
 
 

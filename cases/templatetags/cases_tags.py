@@ -1,4 +1,5 @@
 from django import template
+from django.utils.formats import number_format
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -62,12 +63,14 @@ def own_edit_window(comment: Comment, user) -> bool:
 @register.filter
 def points(comment: Comment) -> str:
     """“3 points”, with the convincing / not convincing split for screen readers' title."""
-    return ngettext("%(count)d point", "%(count)d points", comment.score) % {"count": comment.score}
+    count = number_format(comment.score, force_grouping=True)
+    return ngettext("%(count)s point", "%(count)s points", comment.score) % {"count": count}
 
 
 @register.filter
 def minds_changed(count: int) -> str:
-    return ngettext("changed %(count)d mind", "changed %(count)d minds", count) % {"count": count}
+    shown = number_format(count, force_grouping=True)
+    return ngettext("changed %(count)s mind", "changed %(count)s minds", count) % {"count": shown}
 
 
 @register.filter
