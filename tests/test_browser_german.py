@@ -62,8 +62,8 @@ def test_a_german_reader_signs_up_votes_comments_and_switches_to_english(
     expect(comments).to_contain_text("Ihr Kommentar ist erschienen.")
     expect(comments.locator("article.comment .comment-body strong")).to_have_text("vernünftig")
 
-    # The switch in the footer: the same page, now in English, and the account keeps it.
-    page.locator("footer").get_by_role("button", name="English").click()
+    # The switch in the header: the same page, now in English, and the account keeps it.
+    page.locator("nav .language-switch").get_by_role("button", name="English").click()
     expect(page).to_have_url(live_server.url + f"/cases/{case.slug}/")
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.get_by_role("heading", level=1)).to_have_text("Payroll goes to a service bureau")
