@@ -119,5 +119,5 @@ def log_in(page, base_url, username):
     page.goto(f"{base_url}/accounts/login/")
     page.locator("#id_login").fill(username)
     page.locator("#id_password").fill(PASSWORD)
-    page.locator("main").get_by_role("button", name="Sign In").click()
+    page.locator("main").get_by_role("button", name="Log in").click()
     expect(page.get_by_role("link", name=username)).to_be_visible()

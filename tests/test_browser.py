@@ -39,7 +39,7 @@ def test_visitor_signs_up_votes_changes_vote_and_comments(live_server, page, pag
     page.locator("#id_email").fill("carol@example.org")
     page.locator("#id_password1").fill("a-long-enough-passphrase")
     page.locator("#id_password2").fill("a-long-enough-passphrase")
-    page.locator("main").get_by_role("button", name="Sign Up").click()
+    page.locator("main").get_by_role("button", name="Sign up").click()
     expect(page).to_have_url(re.compile(re.escape(case_path)))
     expect(page.get_by_role("link", name="carol")).to_be_visible()
 
@@ -93,7 +93,7 @@ def test_curator_publishes_a_case_and_hides_a_comment(live_server, page, page_er
     expect(page).to_have_url(live_server.url + "/accounts/login/?next=%2Fadmin%2F")
     page.locator("#id_login").fill(curator.username)
     page.locator("#id_password").fill(PASSWORD)
-    page.locator("main").get_by_role("button", name="Sign In").click()
+    page.locator("main").get_by_role("button", name="Log in").click()
     expect(page).to_have_url(live_server.url + "/admin/")
 
     page.goto(live_server.url + "/admin/cases/case/add/")
@@ -153,7 +153,7 @@ def test_reader_replies_rates_and_credits_a_comment_for_a_changed_mind(
     page.goto(f"{live_server.url}/accounts/login/?next=/cases/{case.slug}/")
     page.locator("#id_login").fill("dana")
     page.locator("#id_password").fill(PASSWORD)
-    page.locator("main").get_by_role("button", name="Sign In").click()
+    page.locator("main").get_by_role("button", name="Log in").click()
     expect(page).to_have_url(case_url)
     page.locator("#vote-box").get_by_role("button", name="Made sense").click()
     expect(page.locator("#vote-box")).to_contain_text("your vote")
@@ -264,7 +264,7 @@ def test_admin_pages_work_under_the_content_security_policy(live_server, page):
     assert "default-src 'none'" in response.headers["content-security-policy"]
     page.locator("#id_login").fill(admin.username)
     page.locator("#id_password").fill(PASSWORD)
-    page.locator("main").get_by_role("button", name="Sign In").click()
+    page.locator("main").get_by_role("button", name="Log in").click()
     expect(page).to_have_url(f"{base}/admin/")
 
     # Changelist: actions.js counts the selected rows.

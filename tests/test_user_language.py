@@ -334,9 +334,11 @@ def msgfmt():
     return MSGFMT
 
 
-def test_the_allauth_overrides_have_no_untranslated_or_fuzzy_entry(msgfmt, tmp_path):
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_the_allauth_overrides_have_no_untranslated_or_fuzzy_entry(msgfmt, tmp_path, language):
+    catalogue = OVERRIDES.parent.parent / language / "LC_MESSAGES" / "django.po"
     result = subprocess.run(
-        [msgfmt, "--check", "--statistics", "-o", tmp_path / "de.mo", OVERRIDES / "django.po"],
+        [msgfmt, "--check", "--statistics", "-o", tmp_path / "x.mo", catalogue],
         capture_output=True,
         text=True,
         check=True,
@@ -345,9 +347,21 @@ def test_the_allauth_overrides_have_no_untranslated_or_fuzzy_entry(msgfmt, tmp_p
     assert "translated messages" in result.stderr
 
 
-def test_the_checked_in_allauth_mo_is_compiled_from_the_po(msgfmt, tmp_path):
-    subprocess.run([msgfmt, "-o", tmp_path / "de.mo", OVERRIDES / "django.po"], check=True)
-    assert (tmp_path / "de.mo").read_bytes() == (OVERRIDES / "django.mo").read_bytes()
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_the_checked_in_allauth_mo_is_compiled_from_the_po(msgfmt, tmp_path, language):
+    catalogue = OVERRIDES.parent.parent / language / "LC_MESSAGES"
+    subprocess.run([msgfmt, "-o", tmp_path / "x.mo", catalogue / "django.po"], check=True)
+    assert (tmp_path / "x.mo").read_bytes() == (catalogue / "django.mo").read_bytes()
+
+
+def test_allauths_english_says_log_in_and_sign_up_like_the_site(client, db):
+    login = client.get("/accounts/login/", **ENGLISH).text
+    assert re.search(r"<button[^>]*>\s*Log in\s*</button>", login)
+    assert "Sign In" not in login and "Remember Me" not in login
+    assert "Username or email" in login
+    signup = client.get("/accounts/signup/", **ENGLISH).text
+    assert "Sign Up" not in signup and "sign in" not in signup
+    assert "Sign up" in signup and "log in" in signup
 
 
 def po_entries(path: Path):
