@@ -15,10 +15,12 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.deprecation import MiddlewareMixin
 
+from outsourcing.i18n import site_languages
+
 
 def site_language(code: str | None) -> str:
     """`code` if it is one of the site's LANGUAGES, else ""."""
-    return code if code in dict(settings.LANGUAGES) else ""
+    return code if code in site_languages() else ""
 
 
 def recipient_language(user) -> str:

@@ -11,6 +11,8 @@ from django.conf import settings
 from django.test import Client
 
 CATALOGUE = Path(settings.BASE_DIR) / "locale" / "de" / "LC_MESSAGES"
+# allauth's entries in the site's words (German with „Sie“, English with "Log in").
+ALLAUTH_OVERRIDES = Path(settings.BASE_DIR) / "locale_allauth"
 MSGFMT = shutil.which("msgfmt")
 
 
@@ -38,6 +40,26 @@ def test_the_german_catalogue_has_no_untranslated_or_fuzzy_entry(msgfmt, tmp_pat
 def test_the_checked_in_mo_is_compiled_from_the_po(msgfmt, tmp_path):
     subprocess.run([msgfmt, "-o", str(tmp_path / "de.mo"), CATALOGUE / "django.po"], check=True)
     assert (tmp_path / "de.mo").read_bytes() == (CATALOGUE / "django.mo").read_bytes()
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_the_allauth_overrides_have_no_untranslated_or_fuzzy_entry(msgfmt, tmp_path, language):
+    catalogue = ALLAUTH_OVERRIDES / language / "LC_MESSAGES" / "django.po"
+    result = subprocess.run(
+        [msgfmt, "--check", "--statistics", "-o", tmp_path / "x.mo", catalogue],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "untranslated" not in result.stderr and "fuzzy" not in result.stderr
+    assert "translated messages" in result.stderr
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_the_checked_in_allauth_mo_is_compiled_from_the_po(msgfmt, tmp_path, language):
+    catalogue = ALLAUTH_OVERRIDES / language / "LC_MESSAGES"
+    subprocess.run([msgfmt, "-o", tmp_path / "x.mo", catalogue / "django.po"], check=True)
+    assert (tmp_path / "x.mo").read_bytes() == (catalogue / "django.mo").read_bytes()
 
 
 @pytest.mark.django_db

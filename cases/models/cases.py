@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cases.querysets import TOTAL_VOTES, CaseQuerySet, CategoryQuerySet
+from outsourcing.i18n import site_languages
 
 # Fields the site computes; never edited, never in the case's history.
 DERIVED_FIELDS = [
@@ -50,7 +51,7 @@ class Category(models.Model):
         verbose_name_plural = _("categories")
         constraints = [
             models.CheckConstraint(
-                condition=Q(language__in=[code for code, _name in settings.LANGUAGES]),
+                condition=Q(language__in=site_languages()),
                 name="category_language_valid",
             ),
         ]
@@ -212,7 +213,7 @@ class Case(models.Model):
                 fields=["proposer", "submission_token"], name="case_one_per_submission"
             ),
             models.CheckConstraint(
-                condition=Q(language__in=[code for code, _name in settings.LANGUAGES]),
+                condition=Q(language__in=site_languages()),
                 name="case_language_valid",
             ),
         ]

@@ -13,8 +13,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from cases.models.cases import Case, Category
-
-LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
+from outsourcing.i18n import site_languages
 
 
 class CaseTranslation(models.Model):
@@ -43,7 +42,7 @@ class CaseTranslation(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["case", "language"], name="case_one_translation_each"),
             models.CheckConstraint(
-                condition=Q(language__in=LANGUAGE_CODES), name="case_translation_language_valid"
+                condition=Q(language__in=site_languages()), name="case_translation_language_valid"
             ),
         ]
 
@@ -72,7 +71,7 @@ class CategoryTranslation(models.Model):
             ),
             models.UniqueConstraint(F("language"), F("name"), name="category_name_unique_each"),
             models.CheckConstraint(
-                condition=Q(language__in=LANGUAGE_CODES),
+                condition=Q(language__in=site_languages()),
                 name="category_translation_language_valid",
             ),
         ]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -10,12 +9,11 @@ from django.utils.translation import gettext as _
 
 from cases.markdown import render_markdown
 from cases.models import Case, CaseTranslation, Category, CategoryTranslation
-
-LANGUAGE_CODES = frozenset(code for code, _name in settings.LANGUAGES)
+from outsourcing.i18n import site_languages
 
 
 def _check_language(language: str, original: str) -> None:
-    if language not in LANGUAGE_CODES:
+    if language not in site_languages():
         raise ValidationError(
             _("“%(language)s” is not a language of this site.") % {"language": language}
         )
