@@ -6,10 +6,11 @@ from typing import TYPE_CHECKING
 
 from django.db import models
 from django.db.models import F, OuterRef, Subquery
+from django.db.models.query import ModelIterable
 
 from cases.figures import DIVIDED_MIN_VOTES
 from cases.search import search_cases
-from cases.translations import categories_in_language, in_language
+from cases.translations import categories_in_language, reader_language, show_in_language
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -40,11 +41,27 @@ class CaseQuerySet(models.QuerySet):
         search document): sorting and reading 20 rows then moves little."""
         return self.defer("story", "story_html", "outcome", "search_document", "review_note")
 
+    # in_language(): the language to show the cases in once they are read (None: as written).
+    _reader_language: str | None = None
+
     def in_language(self, language: str | None = None) -> CaseQuerySet:
         """Each case in `language` (default: the reader's) where it has a translation, else
-        as written, saying which (`shown_language`); see cases/translations.py. Call it
-        after for_listing()/only() and select_related("category")."""
-        return in_language(self, language)
+        as written, saying which (`shown_language`): laid over the cases as the queryset is
+        evaluated (cases/translations.py), so counting, ordering and slicing stay plain."""
+        clone = self._chain()
+        clone._reader_language = language or reader_language()
+        return clone
+
+    def _clone(self) -> CaseQuerySet:
+        clone = super()._clone()
+        clone._reader_language = self._reader_language
+        return clone
+
+    def _fetch_all(self) -> None:
+        fresh = self._result_cache is None
+        super()._fetch_all()
+        if fresh and self._reader_language and self._iterable_class is ModelIterable:
+            show_in_language(self._result_cache, self._reader_language)
 
     def visible_to(self, user: User) -> CaseQuerySet:
         """Published cases; curators also preview drafts, proposals and archived ones."""

@@ -34,7 +34,7 @@ from django.db.models.functions import Coalesce, Replace
 from django.dispatch import receiver
 from django.utils.safestring import mark_safe
 
-from cases.translations import reader_language
+from cases.translations import reader_language, translated_summary
 
 if TYPE_CHECKING:
     from cases.querysets import CaseQuerySet
@@ -98,11 +98,10 @@ def _postgresql_search(queryset: CaseQuerySet, query: str) -> CaseQuerySet:
     )
 
 
-def _shown_summary(queryset: CaseQuerySet) -> F | Coalesce:
-    """The summary the reader sees: the translation's (CaseQuerySet.in_language) or the own."""
-    if "shown_summary" in queryset.query.annotations:
-        return Coalesce(F("shown_summary"), F("summary"))
-    return F("summary")
+def _shown_summary(queryset: CaseQuerySet) -> Coalesce:
+    """The summary the reader sees: its translation into the reader's language, else the
+    case's own."""
+    return translated_summary(reader_language())
 
 
 def _escaped_in_sql(expression: F | Coalesce | Replace) -> F | Coalesce | Replace:

@@ -182,3 +182,35 @@ def test_a_profile_names_the_cases_in_the_readers_language(translated, comment, 
     page = german().get(comment.author.get_absolute_url()).text
     assert page.count("Eine Firma gibt ihren Kundendienst ab") == 2  # the vote and the comment
     assert "A firm hands off its customer care" not in page
+
+
+# --- cost: the overlay reads only the rows shown, and only when it renders them ----------------
+
+
+def test_the_list_counts_and_sorts_without_the_translations(translated, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    CaseFactory.create_batch(3)
+    with CaptureQueriesContext(connection) as german_queries:
+        german().get("/?sort=top")
+    sqls = [query["sql"] for query in german_queries.captured_queries]
+    assert not [sql for sql in sqls if "COUNT" in sql and "casetranslation" in sql]
+    assert not [sql for sql in sqls if "ORDER BY" in sql and "casetranslation" in sql]
+    reads = [sql for sql in sqls if '"cases_casetranslation"' in sql]
+    assert len(reads) == 1 and '"case_id" IN (' in reads[0]  # the shown rows' ids only
+
+    with CaptureQueriesContext(connection) as cached:
+        german().get("/?sort=top")  # the rows are cached now: no translation read at all
+    assert not [q for q in cached.captured_queries if "casetranslation" in q["sql"]]
+
+
+def test_an_english_reader_of_english_cases_reads_no_translation(translated):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        english().get("/")
+        english().get(translated.get_absolute_url())
+    # (The category filter names the few categories with a join of its own.)
+    assert not [q for q in queries.captured_queries if "casetranslation" in q["sql"]]

@@ -22,7 +22,9 @@ def case_list(request: HtmxHttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "cases/case_list.html", {"form": form, "page": None}, status=400)
 
-    cases = Case.objects.published().for_listing().select_related("category").in_language()
+    # The rows are read as written; rows_html shows them in the reader's language when it
+    # renders them (a cache miss), so the count and the sorted read stay plain.
+    cases = Case.objects.published().for_listing().select_related("category")
     query = form.cleaned_data["q"]
     category = form.cleaned_data["category"]
     sort = form.cleaned_data["sort"]
@@ -41,7 +43,6 @@ def case_list(request: HtmxHttpRequest) -> HttpResponse:
             .for_listing()
             .filter(featured_at__isnull=False)
             .select_related("category")
-            .in_language()
             .order_by("-featured_at")[: services.MAX_FEATURED]
         )
     rows = list(page.object_list)
