@@ -214,3 +214,27 @@ def test_an_english_reader_of_english_cases_reads_no_translation(translated):
         english().get(translated.get_absolute_url())
     # (The category filter names the few categories with a join of its own.)
     assert not [q for q in queries.captured_queries if "casetranslation" in q["sql"]]
+
+
+def test_a_cached_case_page_keeps_its_title_in_each_language_and_reads_no_translation(
+    translated,
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = translated.get_absolute_url()
+    german().get(url)  # renders and caches the German page
+    english().get(url)
+    with CaptureQueriesContext(connection) as queries:
+        page = german().get(url).text
+    assert "<title>Eine Firma gibt ihren Kundendienst ab ·" in page
+    assert not [q for q in queries.captured_queries if "translation" in q["sql"]]
+    assert "<title>A firm hands off its customer care ·" in english().get(url).text
+
+
+def test_a_signed_in_reader_gets_the_case_in_german(translated, user):
+    client = german()
+    client.force_login(user)
+    page = client.get(translated.get_absolute_url()).text
+    assert "<title>Eine Firma gibt ihren Kundendienst ab ·" in page
+    assert "Eine Firma überlässt ihren Kundendienst einem Callcenter." in page

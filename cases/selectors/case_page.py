@@ -29,6 +29,7 @@ from cases.perspectives import verdict_by_perspective
 from cases.rule_of_thumb import agreement
 from cases.selectors import comments as comment_reads
 from cases.tallies import depends_conditions, vote_shift
+from cases.translations import show_in_language
 
 
 def comment_order(request: HttpRequest) -> str:
@@ -164,15 +165,20 @@ def case_page_cache_key(case: Case, *, order: str, page: str) -> str:
     return ":".join(["case-page", case.cache_version, order, page_number, get_language() or ""])
 
 
-def case_page_html(request: HttpRequest, case: Case) -> SafeString:
-    """The case page's content for a visitor who is not logged in: from the cache (one key
-    read) or rendered and stored. It carries no CSRF token and nothing personal."""
+def case_page_html(request: HttpRequest, case: Case) -> tuple[SafeString, str]:
+    """The case page's content for a visitor who is not logged in, and the case's title, in
+    the reader's language: from the cache (one key read) or rendered and stored. `case` is
+    read as written: it is shown in the reader's language only when rendered (a miss), so a
+    hit costs no translation read. It carries no CSRF token and nothing personal."""
     order = comment_order(request)
     key = case_page_cache_key(case, order=order, page=request.GET.get("page") or "1")
-    html = cache.get(key)
-    if html is None:
+    cached = cache.get(key)
+    if cached is None:
+        show_in_language([case])
         html = render_to_string(
             "cases/_case_main.html", case_page(request, case, order=order), request=request
         )
-        cache.set(key, html, settings.FRAGMENT_CACHE_SECONDS)
-    return mark_safe(html)  # rendered by our own template above
+        cached = (html, case.title)
+        cache.set(key, cached, settings.FRAGMENT_CACHE_SECONDS)
+    html, title = cached
+    return mark_safe(html), title  # rendered by our own template above

@@ -14,6 +14,7 @@ from cases.http import HtmxHttpRequest, take_draft
 from cases.models import Case
 from cases.selectors.case_list import rows_html
 from cases.selectors.case_page import case_page, case_page_html
+from cases.translations import show_in_language
 
 
 @require_safe
@@ -63,13 +64,15 @@ def case_list(request: HtmxHttpRequest) -> HttpResponse:
 @require_safe
 def case_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     case = get_object_or_404(
-        Case.objects.visible_to(request.user).select_related("category").in_language(),
-        slug=slug,
+        Case.objects.visible_to(request.user).select_related("category"), slug=slug
     )
     if not request.user.is_authenticated:
-        # The same page for every visitor: cached under the case's versions.
-        context = {"case": case, "main_html": case_page_html(request, case)}
+        # The same page for every visitor: cached under the case's versions and the language,
+        # with the title in that language (the case is translated only to render it).
+        main_html, title = case_page_html(request, case)
+        context = {"case": case, "main_html": main_html, "title": title}
         return render(request, "cases/case_detail.html", context)
+    show_in_language([case])
     # A comment written before a login round trip comes back in the form.
     draft = take_draft(request, case.get_absolute_url())
     form = CommentForm(initial={"body": draft}) if draft else None
