@@ -8,6 +8,8 @@ STAMP := $(VENV)/.installed
 # `make run` serves like production (debug off, gunicorn, whitenoise, manifest static files)
 # but over plain HTTP on 127.0.0.1: DJANGO_LOCAL_HTTP=1 turns off only the HTTPS redirect,
 # secure-only cookies and HSTS, and is refused for any host but the local machine.
+# Emails link to SITE_URL, here the port gunicorn serves on: without it, settings derive it
+# from PORT (outsourcing/local.py), but honcho hands the worker PORT+100, not the web's port.
 RUN_ENV := DJANGO_LOCAL_HTTP=1 SITE_URL=http://127.0.0.1:$(PORT) \
 	DJANGO_EMAIL_BACKEND=django.core.mail.backends.console.EmailBackend
 
@@ -64,13 +66,14 @@ run: $(STAMP) .secret_key staticfiles/staticfiles.json
 		exec $(BIN)/honcho start
 
 # For developers: Django's runserver with debug and autoreload. No job worker: in debug, jobs
-# (mail) run at once inside the request (HUEY_IMMEDIATE, outsourcing/settings.py).
+# (mail) run at once inside the request (HUEY_IMMEDIATE, outsourcing/settings.py), and link
+# to this port (PORT).
 dev: $(STAMP)
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DJANGO_DEBUG=1 $(BIN)/python manage.py seed_cases
 	DJANGO_DEBUG=1 $(BIN)/python manage.py ensure_dev_superuser
 	@echo "Serving on http://127.0.0.1:$(PORT)/  (admin: http://127.0.0.1:$(PORT)/admin/)"
-	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	DJANGO_DEBUG=1 PORT=$(PORT) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: $(STAMP)
 	$(BIN)/pytest
@@ -106,3 +109,9 @@ bench: $(STAMP)
 .PHONY: observatory
 observatory: $(STAMP)
 	bash scripts/observatory.sh
+
+# The Nu Html Checker and Lighthouse on the public pages (scripts/audit.sh): a temporary
+# production-like server with the seed cases, or AUDIT_URL=http://… for one that runs. Not in CI.
+.PHONY: audit
+audit: $(STAMP)
+	bash scripts/audit.sh

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.models import EmailAddress
+from django.urls import reverse
 from django.utils import translation
 
 from accounts.languages import activate_language, recipient_language, site_language
@@ -43,6 +44,11 @@ class AccountAdapter(DefaultAccountAdapter):
             # An account from before languages were kept: from now on, the one it reads in.
             User.objects.filter(pk=user.pk, language="").update(language=current)
             user.language = current
+
+    def get_password_change_redirect_url(self, request) -> str:
+        """After changing (or setting) the password: back to the account settings, where the
+        message "Password successfully changed." shows."""
+        return reverse("account_settings")
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """Written in the recipient's language, whoever's request sends it. The queued backend

@@ -1,3 +1,4 @@
+from allauth.account import forms as allauth_forms
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -18,3 +19,26 @@ class PerspectiveForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["perspective"]
+
+
+class SignupForm(allauth_forms.SignupForm):
+    """allauth's sign-up form (ACCOUNT_FORMS), telling every password problem at once.
+
+    allauth compares the two passwords only while the first one passes the validators (their
+    error takes it out of cleaned_data), so "at least 12 characters" came first and "not the
+    same password" only on the next try. Here the validators' errors are added after allauth's
+    comparison: both show together, each in allauth's own words."""
+
+    def clean(self) -> dict:
+        held_back = []
+        add_error = self.add_error
+        self.add_error = lambda field, error: (
+            held_back.append(error) if field == "password1" else add_error(field, error)
+        )
+        try:
+            cleaned = super().clean()
+        finally:
+            del self.add_error  # the class's add_error again
+        for error in held_back:
+            self.add_error("password1", error)
+        return cleaned

@@ -1,3 +1,4 @@
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -5,6 +6,7 @@ from django.db.models import Sum
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
@@ -40,7 +42,6 @@ def profile(request: HttpRequest, username: str) -> HttpResponse:
     context = {
         "person": person,
         "is_own_profile": is_own,
-        "perspective_form": PerspectiveForm(instance=person) if is_own else None,
         # Only the proposer sees their proposals and the curators' notes (one query).
         "proposals": person.proposals.order_by("-created_at", "-id") if is_own else None,
         "minds_changed": minds_changed,
@@ -54,8 +55,30 @@ def profile(request: HttpRequest, username: str) -> HttpResponse:
     return render(request, "accounts/profile.html", context)
 
 
+SETTINGS_TEMPLATE = "accounts/settings.html"
+
+
+def _settings_url() -> str:
+    return reverse("account_settings")
+
+
+@require_safe
+@login_required
+def account_settings(request: HttpRequest) -> HttpResponse:
+    """One's own account: email addresses and password (allauth's pages, linked from here),
+    the perspective and the language. Only ever the signed-in person's own."""
+    person = request.user
+    context = {
+        "person": person,
+        "perspective_form": PerspectiveForm(instance=person),
+        # The account's addresses, primary first (one query; allauth's page manages them).
+        "email_addresses": EmailAddress.objects.filter(user=person).order_by("-primary", "email"),
+    }
+    return render(request, SETTINGS_TEMPLATE, context)
+
+
 @require_POST
-@login_required(back=lambda request: settings.LOGIN_REDIRECT_URL)
+@login_required(back=lambda request: _settings_url())
 @rate_limited("perspective")
 def perspective_update(request: HttpRequest) -> HttpResponse:
     """The logged-in person sets or clears their own perspective (never anyone else's)."""
@@ -63,9 +86,9 @@ def perspective_update(request: HttpRequest) -> HttpResponse:
     form = PerspectiveForm(request.POST, instance=person)
     if not form.is_valid():
         if request.htmx:
-            context = {"person": person, "is_own_profile": True, "perspective_form": form}
-            return render(request, "accounts/profile.html#perspective-form", context, status=400)
-        return refuse(request, form_errors(form), status=400, back_url=person.get_absolute_url())
+            context = {"person": person, "perspective_form": form}
+            return render(request, f"{SETTINGS_TEMPLATE}#perspective-form", context, status=400)
+        return refuse(request, form_errors(form), status=400, back_url=_settings_url())
 
     set_perspective(user=person, perspective=form.cleaned_data["perspective"])
     if person.perspective:
@@ -78,16 +101,15 @@ def perspective_update(request: HttpRequest) -> HttpResponse:
     if request.htmx:
         context = {
             "person": person,
-            "is_own_profile": True,
             "perspective_form": PerspectiveForm(instance=person),
             "perspective_message": message,
         }
-        return render(request, "accounts/profile.html#perspective-form", context)
+        return render(request, f"{SETTINGS_TEMPLATE}#perspective-form", context)
     messages.success(request, message)
-    return redirect(f"{person.get_absolute_url()}#perspective")
+    return redirect(f"{_settings_url()}#perspective")
 
 
-# The language switch in the footer (and on one's own profile): for a visitor it only sets a
+# The language switch in the header (and in one's account settings): for a visitor it only sets a
 # cookie, so it needs no login and no CSRF token, and every visitor's page stays the same (and
 # cacheable). A forged POST could at worst switch someone's language.
 @csrf_exempt

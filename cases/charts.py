@@ -5,15 +5,23 @@ No charting library and no JavaScript: the history comes from the stored chart p
 templates/cases/_verdict_chart.html.
 
 Every number in an SVG attribute (coordinates, the viewBox) is prepared here as a string,
-"12.5" in every language, so that no locale's separators reach it; the numbers people read
-(the title, the description, the axis labels, the summary) are localised by the template
-("1,200" / "1.200") inside whole translated sentences.
+"12.5" in every language, so that no locale's separators reach it; the numbers and dates
+people read (the title, the description, the axis labels, the summary) are localised by the
+template ("1,200" / "1.200", "29 Nov 2026" / "29.11.2026"), numbers inside whole translated
+sentences.
+
+The x-axis runs by vote events (votes cast or changed), not by time: each point sits at its
+event count. Its two ends are labelled with the dates of the first and the latest point, in
+the active language's SHORT_DATE_FORMAT (with the time, SHORT_DATETIME_FORMAT, when both fall
+on the same day); the axis's name goes on a row of its own below them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+
+from django.utils import timezone
 
 from cases.figures import CHART_BUCKET
 from cases.models import Case, VerdictPoint
@@ -24,9 +32,11 @@ CHART_MIN_VOTES = 10
 CHART_MAX_POINTS = 100
 CHART_WIDTH = 300
 CHART_HEIGHT = 100
-# Room around the plot in the viewBox: the % labels left, the x-axis labels below.
-MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 34, 8, 8, 20
-AXIS_LABEL_OFFSET = 14
+# Room around the plot in the viewBox: the % labels left, two rows below: the dates at the
+# ends of the x-axis, then the axis's name.
+MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 34, 8, 8, 32
+DATE_LABEL_OFFSET = 12
+AXIS_LABEL_OFFSET = 26
 
 
 @dataclass(frozen=True)
@@ -72,6 +82,26 @@ class VerdictChart:
         return self.points[-1].step
 
     @property
+    def first_at(self) -> datetime:
+        """When the first point's last event happened: the date at the left end."""
+        return self.points[0].created_at
+
+    @property
+    def last_at(self) -> datetime:
+        """When the latest vote event happened: the date at the right end."""
+        return self.points[-1].created_at
+
+    @property
+    def same_day(self) -> bool:
+        """Both ends fall on one day (in the current time zone): their labels need the time."""
+        return timezone.localdate(self.first_at) == timezone.localdate(self.last_at)
+
+    @property
+    def date_format(self) -> str:
+        """The Django format of the x-axis's dates, localised by the `date` filter."""
+        return "SHORT_DATETIME_FORMAT" if self.same_day else "SHORT_DATE_FORMAT"
+
+    @property
     def lowest_percent(self) -> int:
         return min(point.percent for point in self.points)
 
@@ -94,13 +124,18 @@ class VerdictChart:
         return _number(self.width)
 
     @property
+    def date_y(self) -> str:
+        """The baseline of the dates at the ends of the x-axis, below the plot."""
+        return _number(self.height + DATE_LABEL_OFFSET)
+
+    @property
     def axis_y(self) -> str:
-        """The baseline of the x-axis labels, below the plot, as an attribute value."""
+        """The baseline of the x-axis's name, below the dates, as an attribute value."""
         return _number(self.height + AXIS_LABEL_OFFSET)
 
     @property
     def view_box(self) -> str:
-        """The plot with room for the % labels on the left and the axis labels below."""
+        """The plot with room for the % labels on the left and the axis's two rows below."""
         left, top = -MARGIN_LEFT, -MARGIN_TOP
         width = self.width + MARGIN_LEFT + MARGIN_RIGHT
         height = self.height + MARGIN_TOP + MARGIN_BOTTOM

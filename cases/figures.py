@@ -15,6 +15,8 @@ from typing import Any
 DIVIDED_MIN_VOTES = 5
 # Below this many votes a perspective's shares say too little to show or compare.
 MIN_VOTES_PER_PERSPECTIVE = 10
+# `split` compares at least this many perspectives of MIN_VOTES_PER_PERSPECTIVE votes each.
+MIN_PERSPECTIVES_FOR_SPLIT = 2
 # One chart point (VerdictPoint) per this many vote events.
 CHART_BUCKET = 5
 
@@ -45,7 +47,7 @@ def perspective_split(tallies: Iterable[tuple[int, int, int]]) -> float | None:
         for yes, no, depends in tallies
         if yes + no + depends >= MIN_VOTES_PER_PERSPECTIVE
     ]
-    if len(shares) < 2:
+    if len(shares) < MIN_PERSPECTIVES_FOR_SPLIT:
         return None
     return max(shares) - min(shares)
 
@@ -53,12 +55,24 @@ def perspective_split(tallies: Iterable[tuple[int, int, int]]) -> float | None:
 def verdict_figures(case: Any, perspectives: Iterable[tuple[int, int, int]]) -> dict[str, Any]:
     """The stored figures that follow from a case's tallies, factors and perspective tallies
     (`case` needs votes_yes/no/depends and the rule-of-thumb factors as attributes)."""
+    return {
+        "largest_share": largest_share(case.votes_yes, case.votes_no, case.votes_depends),
+        "perspective_split": perspective_split(perspectives),
+        **rule_figures(case),
+    }
+
+
+def rule_figures(case: Any) -> dict[str, Any]:
+    """`rule_agrees` and `rule_disagreement`: the rule of thumb beside the crowd.
+
+    Both are NULL unless the rule judges and the crowd has a clear verdict
+    (cases.tallies.clear_verdict, through rule_of_thumb.agreement): a case too close to call
+    is undecided, never a disagreement.
+    """
     from cases.rule_of_thumb import agreement  # it imports the models, which import us
 
     rule = agreement(case)
     return {
-        "largest_share": largest_share(case.votes_yes, case.votes_no, case.votes_depends),
-        "perspective_split": perspective_split(perspectives),
         "rule_agrees": rule.agrees,
         # rule_of_thumb.Agreement.disagreement: 0.0 agreement … 1.0 the opposite answer
         "rule_disagreement": rule.disagreement if rule.agrees is not None else None,

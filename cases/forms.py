@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case, Category, Comment, Flag, Source, Vote
+from cases.services.proposals import SOURCE_LANGUAGE_CHOICES
 from cases.translations import reader_language
 
 
@@ -188,6 +189,9 @@ class CaseProposalForm(forms.ModelForm):
             "summary",
             "story",
             "category",
+            "decided_by",
+            "outsourced_what",
+            "provider",
             "year",
             "where",
             "outcome",
@@ -202,6 +206,11 @@ class CaseProposalForm(forms.ModelForm):
             "story": _("What happened, in your words. Markdown works."),
             "outcome": _("Optional: how it turned out, if you know."),
             "where": _("A country or region, e.g. “Germany” or “Southeast Asia”."),
+            "decided_by": _(
+                "e.g. “the owner”, “the head of customer care” or “the developer himself”."
+            ),
+            "outsourced_what": _("e.g. “customer care” or “his own programming work”."),
+            "provider": _("e.g. “a call center in Poland”; “not named” if you do not know."),
         }
 
     # The idempotency token (Case.submission_token): a retried POST makes no second proposal.
@@ -216,7 +225,9 @@ class CaseProposalForm(forms.ModelForm):
         year.required = True
         year.widget.attrs.update(min=self.FIRST_YEAR, max=self.this_year)
         year.help_text = _("When the decision was made.")
-        self.fields["where"].required = True
+        # The case's facts box shows them: left empty, a published case says “Not known”.
+        for name in ("decided_by", "outsourced_what", "provider", "where"):
+            self.fields[name].required = True
         self.fields["category"].empty_label = _("Pick a category")
         self.fields["category"].queryset = Category.objects.in_language()
         language = self.fields["language"]
@@ -247,7 +258,9 @@ class CaseProposalForm(forms.ModelForm):
 
 
 class SourceProposalForm(forms.Form):
-    """One source: a link, a written description (“my own experience, 2019”), or both."""
+    """One source: a link, a written description (“my own experience, 2019”), or both, and the
+    language it is in: the site's languages or “another language” (SOURCE_LANGUAGES), always
+    chosen, never assumed."""
 
     url = forms.URLField(
         label=_("Link"),
@@ -263,6 +276,14 @@ class SourceProposalForm(forms.Form):
         strip=True,
         help_text=_("e.g. “my own experience, 2019” or “a talk at a conference”."),
         error_messages={"max_length": _("Keep it to at most %(limit_value)d characters.")},
+    )
+    language = forms.ChoiceField(
+        label=_("Language of the source"),
+        choices=[("", _("Pick a language")), *SOURCE_LANGUAGE_CHOICES],
+        error_messages={
+            "required": _("Say which language the source is in."),
+            "invalid_choice": _("“%(value)s” is not one of the languages."),
+        },
     )
 
     def clean(self) -> dict:
@@ -298,7 +319,11 @@ class BaseSourceProposalFormSet(forms.BaseFormSet):
     def sources(self) -> list[dict[str, str]]:
         """The filled rows, for services.propose_case / resubmit_proposal."""
         return [
-            {"url": form.cleaned_data["url"], "description": form.cleaned_data["description"]}
+            {
+                "url": form.cleaned_data["url"],
+                "description": form.cleaned_data["description"],
+                "language": form.cleaned_data["language"],
+            }
             for form in self.forms
             if form.has_changed() and form.cleaned_data
         ]

@@ -11,9 +11,14 @@ from dataclasses import dataclass
 from accounts.models import User
 from cases.figures import MIN_VOTES_PER_PERSPECTIVE
 from cases.models import Case, PerspectiveTally, Vote
-from cases.tallies import VerdictShare, _largest_remainder_percents
+from cases.tallies import VerdictShare, shares_of
 
-__all__ = ["MIN_VOTES_PER_PERSPECTIVE", "PerspectiveVerdict", "verdict_by_perspective"]
+__all__ = [
+    "MIN_VOTES_PER_PERSPECTIVE",
+    "PerspectiveVerdict",
+    "PerspectiveVerdicts",
+    "verdict_by_perspective",
+]
 
 CHOICES = (Vote.Choice.YES, Vote.Choice.NO, Vote.Choice.DEPENDS)
 
@@ -39,7 +44,25 @@ class PerspectiveVerdict:
         return self.shares[0].percent
 
 
-def verdict_by_perspective(case: Case) -> list[PerspectiveVerdict]:
+class PerspectiveVerdicts(list):
+    """The perspectives with votes, in order (a list of PerspectiveVerdict), split for the
+    box: those whose shares are shown, and those with too few votes, which the box names
+    together under one sentence rather than saying "too few" on every row."""
+
+    @property
+    def with_shares(self) -> list[PerspectiveVerdict]:
+        return [verdict for verdict in self if not verdict.too_few]
+
+    @property
+    def too_few(self) -> list[PerspectiveVerdict]:
+        return [verdict for verdict in self if verdict.too_few]
+
+    @property
+    def min_votes(self) -> int:
+        return MIN_VOTES_PER_PERSPECTIVE
+
+
+def verdict_by_perspective(case: Case) -> PerspectiveVerdicts:
     """Counts and shares per perspective that has votes on the case, in one query of at
     most five stored rows (PerspectiveTally, kept current by every vote).
 
@@ -55,24 +78,18 @@ def verdict_by_perspective(case: Case) -> list[PerspectiveVerdict]:
                 Vote.Choice.DEPENDS: tally.votes_depends,
             }
 
-    verdicts = []
+    verdicts = PerspectiveVerdicts()
     for perspective in User.Perspective:
         if perspective not in counts:
             continue
         by_choice = {str(choice): counts[perspective][choice] for choice in CHOICES}
         numbers = [by_choice[choice] for choice in CHOICES]
-        shares, offset = [], 0
-        for choice, count, percent in zip(
-            CHOICES, numbers, _largest_remainder_percents(numbers), strict=True
-        ):
-            shares.append(VerdictShare(choice.value, str(choice.label), count, percent, offset))
-            offset += percent
         verdicts.append(
             PerspectiveVerdict(
                 perspective=perspective.value,
                 label=str(perspective.label),
                 counts=by_choice,
-                shares=shares,
+                shares=shares_of(numbers),
                 total=sum(numbers),
             )
         )

@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import F, OuterRef, Subquery
 from django.db.models.query import ModelIterable
 
-from cases.figures import DIVIDED_MIN_VOTES
+from cases.figures import DIVIDED_MIN_VOTES, MIN_PERSPECTIVES_FOR_SPLIT, MIN_VOTES_PER_PERSPECTIVE
 from cases.search import search_cases
 from cases.translations import categories_in_language, reader_language, show_in_language
 
@@ -23,7 +23,37 @@ __all__ = [
     "CategoryQuerySet",
     "CommentQuerySet",
     "VoteQuerySet",
+    "sort_note",
 ]
+
+# The sorts that list only some cases: the stored measure they need (NULL: left out) and the
+# minimum of votes behind it (cases/figures.py).
+SORT_MINIMUMS = {
+    "divided": ("largest_share", DIVIDED_MIN_VOTES),
+    "split": ("perspective_split", MIN_VOTES_PER_PERSPECTIVE),
+}
+
+
+def sort_note(sort: str, queryset: models.QuerySet) -> dict | None:
+    """What the list says under a sort that leaves cases out, or None for the other sorts.
+
+    `queryset`: the list's cases before sorting (published, searched, filtered). Returns
+    {"sort", "minimum", "perspectives", "left_out"}: `divided` needs `minimum` votes
+    (DIVIDED_MIN_VOTES), `split` `perspectives` perspectives of `minimum` votes each
+    (MIN_VOTES_PER_PERSPECTIVE); `left_out` counts the cases whose stored measure is NULL,
+    one COUNT on the sort's own index (status, measure, …). Rendered by
+    templates/cases/_sort_note.html.
+    """
+    if sort not in SORT_MINIMUMS:
+        return None
+    measure, minimum = SORT_MINIMUMS[sort]
+    left_out = queryset.filter(**{f"{measure}__isnull": True}).order_by().count()
+    return {
+        "sort": sort,
+        "minimum": minimum,
+        "perspectives": MIN_PERSPECTIVES_FOR_SPLIT,
+        "left_out": left_out,
+    }
 
 
 class CategoryQuerySet(models.QuerySet):
@@ -88,6 +118,9 @@ class CaseQuerySet(models.QuerySet):
         - `divided`: see most_divided(); drops cases with fewer than DIVIDED_MIN_VOTES votes.
         - `split`: see most_split(); drops cases with fewer than two perspectives of
           MIN_VOTES_PER_PERSPECTIVE votes.
+
+        The two that drop cases say so on the list: sort_note() gives the minimum and how
+        many cases are left out.
         - `relevance`: best search match first (`search_rank`, PostgreSQL only); without a
           rank, i.e. on SQLite or without a query, newest first.
         """

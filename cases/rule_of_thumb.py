@@ -15,6 +15,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case
+from cases.tallies import clear_verdict
 
 MIN_KNOWN_FACTORS = 2
 
@@ -79,14 +80,11 @@ def predict_case(case: Case) -> Prediction:
 
 
 def crowd_verdict(case: Case) -> str | None:
-    """The answer with the most votes; None without votes or when the top two tie."""
-    counts = sorted(
-        [("yes", case.votes_yes), ("no", case.votes_no), ("depends", case.votes_depends)],
-        key=lambda item: -item[1],
-    )
-    if counts[0][1] == 0 or counts[0][1] == counts[1][1]:
-        return None
-    return counts[0][0]
+    """The crowd's clear verdict; None without votes or when it is too close to call
+    (cases.tallies.clear_verdict: fewer than 10 votes, or a lead within the margin of error).
+    A case without a clear verdict is undecided: it neither agrees nor disagrees with the
+    rule."""
+    return clear_verdict(case.votes_yes, case.votes_no, case.votes_depends)
 
 
 @dataclass(frozen=True)
@@ -97,10 +95,19 @@ class Agreement:
 
     @property
     def agrees(self) -> bool | None:
-        """None when either side has no verdict."""
+        """None when either side has no verdict (the crowd's may be too close to call)."""
         if self.prediction.verdict is None or self.crowd is None:
             return None
         return self.prediction.verdict == self.crowd
+
+    @property
+    def too_close(self) -> bool:
+        """The rule judges and people voted, but the crowd's verdict is too close to call."""
+        return (
+            self.prediction.verdict is not None
+            and bool(self.case.vote_total)
+            and (self.crowd is None)
+        )
 
     @property
     def disagreement(self) -> float:

@@ -1,4 +1,4 @@
-"""Small helpers for the settings: the secret key and the local plain-HTTP mode.
+"""Small helpers for the settings: the secret key, the local plain-HTTP mode, the site's URL.
 
 Kept apart from settings.py (which runs once, at import) so that tests can call them with any
 environment, and so that `make run` can create the key file without loading Django:
@@ -21,6 +21,7 @@ DEFAULT_SECRET_KEY_FILE = BASE_DIR / ".secret_key"
 INSECURE_DEVELOPMENT_KEY = "django-insecure-local-development-key-never-use-in-production"
 LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "[::1]", "::1"})
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
+DEFAULT_PORT = "8000"
 
 
 def env_bool(name: str, default: bool = False, env: Mapping[str, str] | None = None) -> bool:
@@ -81,6 +82,20 @@ def local_http(env: Mapping[str, str], allowed_hosts: Iterable[str]) -> bool:
             f"DJANGO_ALLOWED_HOSTS also names {', '.join(public)}."
         )
     return True
+
+
+def site_url(env: Mapping[str, str]) -> str:
+    """The public address that emails link to: SITE_URL when set; else this machine at the
+    port the site serves on, PORT (which gunicorn.conf.py binds to, and `make run`, `make dev`
+    and honcho set), 8000 when unset. So `PORT=8765 make run` and a bare
+    `PORT=8765 honcho start` both mail links to :8765."""
+    explicit = env.get("SITE_URL", "").strip()
+    if explicit:
+        return explicit
+    port = env.get("PORT", "").strip() or DEFAULT_PORT
+    if not port.isdigit():
+        raise ImproperlyConfigured(f"PORT must be a port number, not {port!r}.")
+    return f"http://127.0.0.1:{port}"
 
 
 def main(argv: list[str]) -> int:

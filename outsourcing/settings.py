@@ -14,7 +14,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from outsourcing.formats import FORMAT_MODULE_PATH, USE_THOUSAND_SEPARATOR  # noqa: F401
-from outsourcing.local import env_bool, local_http, secret_key_from, secret_key_path
+from outsourcing.local import env_bool, local_http, secret_key_from, secret_key_path, site_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",  # sitemap.xml (cases/sitemaps.py)
     "allauth",
     "allauth.account",
     "crispy_forms",
@@ -166,6 +167,7 @@ ACCOUNT_EMAIL_VERIFICATION = "optional"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"  # the person's language, in mails too
+ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}  # every password error at once
 # allauth's limits (counted in the cache, per IP and per account or email): sign-ups, logins,
 # failed logins, password resets. The admin's login goes through allauth's (outsourcing/urls.py).
 ACCOUNT_RATE_LIMITS = {
@@ -242,8 +244,7 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "verdicts@localhost")
-# The site's public address, for links in emails (proposal decisions).
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+SITE_URL = site_url(os.environ)  # for links in emails; else http://127.0.0.1:$PORT (local.py)
 
 # Internationalisation; locale_allauth/: allauth's German with „Sie“ (see its django.po).
 LANGUAGE_CODE = "en"

@@ -67,8 +67,9 @@ def open_page(live_server, monkeypatch, page_errors, csp_violations):
             executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
         )
 
-        def watched_page(locale="en-US"):
-            page = browser.new_page(locale=locale)
+        def watched_page(locale="en-US", **context_options):
+            # context_options: Playwright's new_page options, e.g. viewport, java_script_enabled.
+            page = browser.new_page(locale=locale, **context_options)
             page.set_default_timeout(10_000)
 
             def on_console(msg):

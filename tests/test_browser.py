@@ -208,9 +208,13 @@ def test_proposal_is_sent_back_resubmitted_published_and_logged(
     form.get_by_label("Summary").fill("A bakery of six lets a call center take its orders.")
     form.get_by_label("Story").fill("Customers now talk to people who never saw the bakery.")
     form.get_by_label("Category").select_option(label="Customer service")
+    form.get_by_label("Who decided").fill("The bakery's owner")
+    form.get_by_label("What was outsourced").fill("Taking phone orders")
+    form.get_by_label("To whom / where").fill("A regional call center")
     form.get_by_label("Year").fill("2019")
     form.get_by_label("Where (country or region)").fill("Germany")
     form.locator("#id_sources-0-description").fill("My own experience, 2019")
+    form.locator("#id_sources-0-language").select_option("en")
     form.get_by_role("button", name="Send the proposal").click()
     expect(page.locator("main")).to_contain_text("waiting for a curator")
     proposal = Case.objects.get(proposer__username="olga")
@@ -223,8 +227,12 @@ def test_proposal_is_sent_back_resubmitted_published_and_logged(
     card = curator_page.locator(f"#proposal-{proposal.pk}")
     expect(card).to_contain_text("Customers now talk to people who never saw the bakery.")
     card.get_by_label("What should change?").fill("Please say what happened to the orders.")
+    expect(curator_page.locator("#queue-count")).to_contain_text("1 proposal waits")
     card.get_by_role("button", name="Send back").click()
     expect(curator_page.locator("main")).to_contain_text("is sent back")
+    # The counter follows out of band, and stays once.
+    expect(curator_page.locator("#queue-count")).to_contain_text("0 proposals wait")
+    expect(curator_page.locator("#queue-count")).to_have_count(1)
 
     # The proposer reads the note, edits and resubmits.
     page.goto(f"{base}/users/olga/")

@@ -77,7 +77,7 @@ def test_a_case_without_german_is_shown_in_english_with_a_german_note(db):
     page = german().get(case.get_absolute_url()).text
     assert "Only written in English" in page
     assert ONLY_ENGLISH_DE in page
-    assert '<header class="mb-4" lang="en">' in page  # screen readers switch voice
+    assert '<header class="case-header" lang="en">' in page  # screen readers switch voice
     assert "nur auf Englisch" in german().get("/").text  # the list row says so too
 
 
@@ -86,7 +86,7 @@ def test_a_case_written_in_german_is_shown_to_english_readers_with_the_reverse_n
     page = english().get(case.get_absolute_url()).text
     assert "Nur auf Deutsch geschrieben" in page
     assert ONLY_GERMAN_EN in page
-    assert '<header class="mb-4" lang="de">' in page
+    assert '<header class="case-header" lang="de">' in page
     german_page = german().get(case.get_absolute_url()).text
     assert ONLY_ENGLISH_DE not in german_page
     assert "Diesen Fall gibt es nur auf Deutsch." not in german_page

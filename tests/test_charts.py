@@ -7,6 +7,7 @@ from itertools import pairwise
 import pytest
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import override
 
 from cases.charts import (
@@ -67,7 +68,7 @@ def store_long_history(case, events):
             events=min((bucket + 1) * CHART_BUCKET, events),
             votes=400,
             yes=round(400 * bucket / (buckets - 1)),
-            at=start + timedelta(minutes=bucket),
+            at=start + timedelta(hours=bucket),
         )
         for bucket in range(buckets)
     )
@@ -210,8 +211,18 @@ def test_a_long_history_reads_max_points_in_one_query(case, django_assert_num_qu
     assert points == [full[i] for i in sample_indexes(buckets, CHART_MAX_POINTS)]
 
 
-def test_a_long_history_renders_its_event_counts_on_the_x_axis(case):
+def axis_labels(html):
+    axis = re.search(r'<g class="verdict-chart-axis"[^>]*>(.*?)</g>', html, re.S).group(1)
+    return [text.strip() for text in re.findall(r"<text [^>]*>([^<]*)</text>", axis)]
+
+
+def short_date(moment, format_name="SHORT_DATE_FORMAT"):
+    return date_format(timezone.localtime(moment), format_name)
+
+
+def test_a_long_history_renders_its_dates_on_the_x_axis(case):
     store_long_history(case, 1_200)
+    first, *_, last = VerdictPoint.objects.filter(case=case).order_by("bucket")
 
     html = render_chart(case)
 
@@ -220,8 +231,13 @@ def test_a_long_history_renders_its_event_counts_on_the_x_axis(case):
     assert len(coordinates) == CHART_MAX_POINTS
     assert coordinates[0] == "0,100"  # 0 % after the first 5 events
     assert coordinates[-1] == "300,0"  # 100 % after all 1200
-    assert re.search(r"<text [^>]*>5</text>", html)
-    assert re.search(r"<text [^>]*>1,200</text>", html)  # a count people read: localised
+    # the dates of the first and the latest point, ten days apart; the axis's name below
+    assert axis_labels(html) == [
+        short_date(first.at),
+        short_date(last.at),
+        "votes cast and changed →",
+    ]
+    assert re.fullmatch(r"\d{1,2} [A-Z][a-z]{2} \d{4}", axis_labels(html)[0])  # 29 Nov 2026
     assert "from 0 % in the first votes to 100 % now, with 400 votes in all" in html
 
 
@@ -280,17 +296,26 @@ def test_the_chart_is_an_accessible_svg_without_style_or_script(case):
     for element_id in labelled_by:
         assert f'id="{element_id}"' in html
     assert "<title" in html
-    assert "Share of “made sense” from 60 % to 64 % over 11 votes</desc>" in html
+    first, *_, last = VerdictPoint.objects.filter(case=case).order_by("bucket")
+    assert (
+        f"Share of “made sense” from 60 % on {short_date(first.at, 'DATE_FORMAT')} to 64 % "
+        f"on {short_date(last.at, 'DATE_FORMAT')}, over 11 votes</desc>"
+    ) in html
     assert html.count("<line ") == 3  # the 0/50/100 % grid
     # points after events 5 (3 of 5), 10 (6 of 10) and 11 (7 of 11)
     assert re.search(r'<polyline class="verdict-chart-line" points="0,40 250,40 300,36.36"', html)
     assert "from 60 % in the first votes to 64 % now, with 11 votes in all" in html
     assert "after the first vote" not in html
     assert "(lowest 60 %, highest 64 %)" in html
-    # the x-axis: its name and the event counts at the first and last point
-    axis = re.search(r'<g class="verdict-chart-axis"[^>]*>(.*?)</g>', html, re.S).group(1)
-    labels = [text.strip() for text in re.findall(r"<text [^>]*>([^<]*)</text>", axis)]
-    assert labels == ["5", "votes cast and changed →", "11"]
+    # the x-axis: the dates of the first and the last point (with the time when they fall on
+    # the same day, as these do unless the test runs over midnight), then its name
+    same_day = timezone.localdate(first.at) == timezone.localdate(last.at)
+    shown = "SHORT_DATETIME_FORMAT" if same_day else "SHORT_DATE_FORMAT"
+    assert axis_labels(html) == [
+        short_date(first.at, shown),
+        short_date(last.at, shown),
+        "votes cast and changed →",
+    ]
     assert not re.search(r"style=|<script|\son\w+=", html)
 
 
@@ -302,8 +327,9 @@ def test_the_svg_numbers_stay_numbers_in_german(case):
 
     points = re.search(r'points="([^"]+)"', html).group(1)
     assert re.fullmatch(r"[\d.]+,[\d.]+( [\d.]+,[\d.]+)*", points)
-    assert 'viewBox="-34 -8 342 128"' in html
-    assert re.search(r'<text class="verdict-chart-axis-name" x="150" y="114"', html)
+    assert 'viewBox="-34 -8 342 140"' in html
+    assert re.search(r'<text class="verdict-chart-axis-first" x="0" y="112"', html)
+    assert re.search(r'<text class="verdict-chart-axis-name" x="150" y="126"', html)
 
 
 # --- the recount -----------------------------------------------------------------------

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.contrib.messages import get_messages
 from django.core import mail
@@ -167,6 +169,50 @@ def test_publish_plain_and_with_htmx(curator_client, proposal, proposer):
     )
     assert "is published" in response.text and "<html" not in response.text
     assert Case.objects.filter(status="published").count() == 2
+
+
+def queue_count(html):
+    """The out-of-band counter in an htmx answer: (its tag, its text)."""
+    match = re.search(r'(<p id="queue-count"[^>]*>)(.*?)</p>', html, re.S)
+    return match.group(1), match.group(2).strip()
+
+
+@pytest.mark.parametrize(
+    ("url_name", "note"),
+    [("publish_proposal", ""), ("send_back_proposal", "Add a source."), ("reject_proposal", "No.")],
+)
+def test_an_htmx_decision_updates_the_counter_out_of_band(curator_client, proposal, url_name, note):
+    CaseFactory(status="pending", published_at=None, submitted_at=timezone.now())
+    page = curator_client.get(QUEUE).text
+    assert queue_count(page) == (
+        '<p id="queue-count" class="lead">',
+        "2 proposals wait for a decision, oldest first.",
+    )
+
+    url = reverse(f"cases:{url_name}", args=[proposal.slug])
+    response = curator_client.post(url, {"note": note}, headers=HTMX)
+
+    assert response.status_code == 200
+    html = response.text
+    assert html.lstrip().startswith('<div class="alert alert-success" role="status">')
+    assert queue_count(html) == (
+        '<p id="queue-count" class="lead" data-hx-swap-oob="true">',
+        "1 proposal waits for a decision, oldest first.",
+    )
+
+
+def test_an_htmx_refusal_shows_the_card_and_the_counter_out_of_band(curator_client, proposal):
+    other_curator = UserFactory(username="other-curator", is_staff=True, is_superuser=True)
+    services.reject_proposal(moderator=other_curator, case=proposal, reason="A duplicate.")
+    url = reverse("cases:publish_proposal", args=[proposal.slug])
+
+    response = curator_client.post(url, headers=HTMX)
+
+    html = response.text
+    assert html.lstrip().startswith(f'<article id="proposal-{proposal.pk}"')
+    assert "This proposal was already decided" in html
+    assert queue_count(html)[1] == "0 proposals wait for a decision, oldest first."
+    assert 'data-hx-swap-oob="true"' in queue_count(html)[0]
 
 
 def test_send_back_without_a_note_is_400_plain_and_an_error_fragment_with_htmx(

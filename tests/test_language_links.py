@@ -337,7 +337,7 @@ def _long_history(case, events=1200):
             events=(bucket + 1) * 5,
             votes=1500,
             yes=round(1500 * bucket / (buckets - 1)),
-            at=start + timedelta(minutes=bucket),
+            at=start + timedelta(hours=bucket),  # 1 to 10 January 2026
         )
         for bucket in range(buckets)
     )
@@ -347,9 +347,15 @@ def _long_history(case, events=1200):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    ("language", "events", "votes"), [("en", "1,200", "1,500"), ("de", "1.200", "1.500")]
+    ("language", "dates", "first_day", "votes"),
+    [
+        ("en", ["1 Jan 2026", "10 Jan 2026"], "1 January 2026", "1,500"),
+        ("de", ["01.01.2026", "10.01.2026"], "1. Januar 2026", "1.500"),
+    ],
 )
-def test_the_chart_reads_in_each_language_and_draws_the_same(case, language, events, votes):
+def test_the_chart_reads_in_each_language_and_draws_the_same(
+    case, language, dates, first_day, votes
+):
     _long_history(case)
     chart = chart_for(case)
 
@@ -357,10 +363,12 @@ def test_the_chart_reads_in_each_language_and_draws_the_same(case, language, eve
         svg = render_to_string("cases/_verdict_chart.html", {"chart": chart})
 
     labels = re.findall(r"<text [^>]*>([^<]*)</text>", svg)
-    assert labels[-1] == events  # the last x-axis label: a count people read
-    assert f"{votes} " in re.search(r"<desc [^>]*>([^<]*)</desc>", svg).group(1)
+    assert labels[-3:-1] == dates  # the x-axis: the first and the latest point's dates
+    description = re.search(r"<desc [^>]*>([^<]*)</desc>", svg).group(1)
+    assert f"{votes} " in description
+    assert first_day in description
     # attributes stay plain numbers
-    assert 'viewBox="-34 -8 342 128"' in svg
-    assert re.search(r'<text class="verdict-chart-axis-last" x="300" y="114"', svg)
+    assert 'viewBox="-34 -8 342 140"' in svg
+    assert re.search(r'<text class="verdict-chart-axis-last" x="300" y="112"', svg)
     points = re.search(r'points="([^"]+)"', svg).group(1)
     assert re.fullmatch(r"[\d.]+,[\d.]+( [\d.]+,[\d.]+)*", points)

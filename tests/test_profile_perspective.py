@@ -1,4 +1,5 @@
-"""The perspective on the profile: set and changed by its owner only; minds changed."""
+"""The perspective: set and changed by its owner only, in the account settings; shown on the
+profile; minds changed."""
 
 import pytest
 from django.db import connection
@@ -16,11 +17,11 @@ def perspective_of(username):
     return User.objects.get(username=username).perspective
 
 
-def test_plain_post_saves_redirects_to_the_profile_with_a_message(user_client, user):
+def test_plain_post_saves_redirects_to_the_settings_with_a_message(user_client, user):
     response = user_client.post(URL, {"perspective": "manager"})
 
     assert response.status_code == 302
-    assert response["Location"] == "/users/alice/#perspective"
+    assert response["Location"] == "/account/#perspective"
     assert perspective_of("alice") == "manager"
     page = user_client.get(response["Location"]).text
     assert "Your perspective is now “Manager or owner”." in page
@@ -123,15 +124,24 @@ def test_no_label_without_a_perspective(client, other_user):
     assert "Looks at outsourcing as" not in client.get("/users/bob/").text
 
 
-def test_the_owner_sees_the_form_with_the_current_choice(user_client, user):
+def test_the_owner_sees_the_form_with_the_current_choice_in_the_settings(user_client, user):
     User.objects.filter(pk=user.pk).update(perspective="customer")
 
-    html = user_client.get("/users/alice/").text
+    html = user_client.get("/account/").text
 
     assert FORM_ACTION in html
     assert '<option value="customer" selected>' in html
     assert '<option value="">Rather not say</option>' in html
-    assert "Looks at outsourcing as" not in html
+
+
+def test_the_owner_sees_the_label_and_a_link_to_the_settings_on_the_profile(user_client, user):
+    User.objects.filter(pk=user.pk).update(perspective="customer")
+
+    html = user_client.get("/users/alice/").text
+
+    assert "Looks at outsourcing as: <strong>Customer</strong>" in html
+    assert 'href="/account/"' in html
+    assert FORM_ACTION not in html
 
 
 def test_a_user_called_me_still_has_a_profile(client, db):

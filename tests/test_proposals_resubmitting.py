@@ -11,6 +11,7 @@ from tests.conftest import HTMX
 from tests.factories import SourceFactory
 from tests.helpers_proposals import post_data, proposal, propose
 
+MINE = [{"description": "Mine", "language": "en"}]
 # Services -------------------------------------------------------------------------------
 
 
@@ -28,7 +29,10 @@ def test_resubmit_moves_needs_changes_back_to_pending_and_replaces_sources(user,
         proposer=user,
         case=case,
         data={**data, "title": "A better title"},
-        sources=[{"url": "https://example.org/a"}, {"description": "An interview"}],
+        sources=[
+            {"url": "https://example.org/a", "language": "en"},
+            {"description": "An interview", "language": "other"},
+        ],
     )
 
     resubmitted.refresh_from_db()
@@ -36,9 +40,9 @@ def test_resubmit_moves_needs_changes_back_to_pending_and_replaces_sources(user,
     assert resubmitted.title == "A better title"
     assert resubmitted.slug == "the-developer-who-outsourced-his-own-job"  # addresses stay
     assert resubmitted.submitted_at > before
-    assert [s.title for s in resubmitted.sources.all()] == [
-        "https://example.org/a",
-        "An interview",
+    assert [(s.title, s.language) for s in resubmitted.sources.all()] == [
+        ("https://example.org/a", "en"),
+        ("An interview", "other"),
     ]
 
 
@@ -49,9 +53,7 @@ def test_resubmit_moves_needs_changes_back_to_pending_and_replaces_sources(user,
 def test_resubmit_only_from_needs_changes(user, data, status):
     case = proposal(user, status)
     with pytest.raises(ValidationError, match="sent back for changes"):
-        services.resubmit_proposal(
-            proposer=user, case=case, data=data, sources=[{"description": "Mine"}]
-        )
+        services.resubmit_proposal(proposer=user, case=case, data=data, sources=MINE)
     case.refresh_from_db()
     assert case.status == status
 
@@ -59,9 +61,7 @@ def test_resubmit_only_from_needs_changes(user, data, status):
 def test_resubmit_only_by_the_proposer(user, other_user, data):
     case = proposal(user, Case.Status.NEEDS_CHANGES)
     with pytest.raises(PermissionDenied):
-        services.resubmit_proposal(
-            proposer=other_user, case=case, data=data, sources=[{"description": "Mine"}]
-        )
+        services.resubmit_proposal(proposer=other_user, case=case, data=data, sources=MINE)
     case.refresh_from_db()
     assert case.status == Case.Status.NEEDS_CHANGES
 
@@ -71,9 +71,7 @@ def test_resubmit_respects_the_limit(user, data):
     for _ in range(3):
         proposal(user)
     with pytest.raises(ValidationError, match="already have 3"):
-        services.resubmit_proposal(
-            proposer=user, case=case, data=data, sources=[{"description": "Mine"}]
-        )
+        services.resubmit_proposal(proposer=user, case=case, data=data, sources=MINE)
     case.refresh_from_db()
     assert case.status == Case.Status.NEEDS_CHANGES
 
@@ -81,9 +79,7 @@ def test_resubmit_respects_the_limit(user, data):
 def test_a_suspended_proposer_cannot_resubmit(suspended, data):
     case = proposal(suspended, Case.Status.NEEDS_CHANGES)
     with pytest.raises(PermissionDenied, match="Spam"):
-        services.resubmit_proposal(
-            proposer=suspended, case=case, data=data, sources=[{"description": "Mine"}]
-        )
+        services.resubmit_proposal(proposer=suspended, case=case, data=data, sources=MINE)
 
 
 # Editing and resubmitting ----------------------------------------------------------------

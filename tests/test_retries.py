@@ -94,11 +94,15 @@ def test_a_retried_proposal_makes_one_case(client, user):
         "category": category.pk,
         "year": timezone.now().year,
         "where": "Germany",
+        "decided_by": "The owner",
+        "outsourced_what": "Payroll",
+        "provider": "A provider in Poland",
         "token": str(uuid.uuid4()),
         "sources-TOTAL_FORMS": "1",
         "sources-INITIAL_FORMS": "0",
         "sources-0-url": "https://example.org/post",
         "sources-0-description": "",
+        "sources-0-language": "en",
     }
     first = client.post(reverse("cases:propose"), form)
     again = client.post(reverse("cases:propose"), form)

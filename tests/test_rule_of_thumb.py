@@ -48,7 +48,15 @@ def test_prediction_gives_its_reasons():
 
 @pytest.mark.parametrize(
     ("tallies", "crowd"),
-    [((0, 0, 0), None), ((3, 1, 0), "yes"), ((2, 2, 1), None), ((1, 2, 5), "depends")],
+    [
+        ((0, 0, 0), None),
+        ((3, 1, 0), None),  # fewer than 10 votes: too close to call
+        ((9, 1, 0), "yes"),
+        ((2, 2, 1), None),
+        ((1, 2, 5), None),  # fewer than 10 votes
+        ((1, 2, 12), "depends"),
+        ((40, 39, 21), None),  # a lead within the margin of error
+    ],
 )
 def test_crowd_verdict_is_the_clear_leader(tallies, crowd):
     case = Case(votes_yes=tallies[0], votes_no=tallies[1], votes_depends=tallies[2])
@@ -56,18 +64,21 @@ def test_crowd_verdict_is_the_clear_leader(tallies, crowd):
 
 
 def test_agreement_and_the_most_disagreeing_first(db):
-    agreeing = CaseFactory(frequency="once", name_on_service=False, votes_yes=5, votes_no=1)
-    mild = CaseFactory(frequency="once", name_on_service=False, votes_yes=4, votes_no=6)
+    agreeing = CaseFactory(frequency="once", name_on_service=False, votes_yes=9, votes_no=1)
+    mild = CaseFactory(frequency="once", name_on_service=False, votes_yes=5, votes_no=15)
     strong = CaseFactory(frequency="once", name_on_service=False, votes_yes=1, votes_no=9)
-    unjudged = CaseFactory(votes_no=3)
+    close = CaseFactory(frequency="once", name_on_service=False, votes_yes=4, votes_no=6)
+    unjudged = CaseFactory(votes_no=30)
     assert agreement(agreeing).agrees is True
     assert agreement(strong).disagreement == pytest.approx(0.9)
     assert agreement(unjudged).agrees is None
-    for case in (agreeing, mild, strong, unjudged):
+    assert agreement(close).agrees is None and agreement(close).too_close
+    for case in (agreeing, mild, strong, close, unjudged):
         refresh_rule_figures(case=case)  # what the vote service stores with each vote
     stored = Case.objects.filter(rule_agrees__isnull=False)
     assert (stored.count(), stored.filter(rule_agrees=True).count()) == (3, 1)
     assert list(stored.filter(rule_agrees=False).order_by("-rule_disagreement")) == [strong, mild]
+    assert Case.objects.get(pk=close.pk).rule_disagreement is None
 
 
 def test_seed_cases_get_their_factors_from_the_posts(db):
@@ -103,10 +114,11 @@ def test_seeding_again_fills_factors_of_old_seed_cases_only_when_all_are_empty(d
 
 def test_case_page_shows_the_rule_beside_the_crowd(client, db, vote):
     judged = CaseFactory(frequency="every_day", name_on_service=True)
-    for voter in UserFactory.create_batch(2):
+    for voter in UserFactory.create_batch(10):
         vote(voter, judged, "yes")
     page = client.get(judged.get_absolute_url()).text
     assert "By the rule of thumb: does not make sense." in page
+    assert "The crowd says it made sense." in page
     assert "The rule and the crowd disagree." in page
     unjudged = CaseFactory()
     assert (
@@ -123,8 +135,8 @@ def test_rule_page_counts_agreement_in_constant_queries(
             title=f"Judged {index}",
             frequency="once",
             name_on_service=False,
-            votes_yes=1 if index % 2 else 0,
-            votes_no=0 if index % 2 else 3,
+            votes_yes=10 if index % 2 else 0,
+            votes_no=0 if index % 2 else 10,
         )
     CaseFactory(title="A draft", draft=True, frequency="once", name_on_service=False, votes_no=5)
     for case in Case.objects.all():
@@ -139,7 +151,7 @@ def test_rule_page_counts_agreement_in_constant_queries(
 
 def test_votes_and_new_factors_keep_the_stored_agreement_current(db, curator, vote):
     case = CaseFactory(frequency="every_day", name_on_service=True)  # the rule says "no"
-    for voter in UserFactory.create_batch(2):
+    for voter in UserFactory.create_batch(10):
         vote(voter, case, "yes")
     case.refresh_from_db()
     assert (case.rule_agrees, case.rule_disagreement) == (False, pytest.approx(1.0))

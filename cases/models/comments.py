@@ -271,6 +271,15 @@ class Flag(models.Model):
         ordering = ["created_at", "id"]
         verbose_name = _("flag")
         verbose_name_plural = _("flags")
+        indexes = [
+            # The curators' list of flagged comments (/curate/, cases/selectors/open_flags.py):
+            # only the open flags that count toward hiding, grouped by comment.
+            models.Index(
+                fields=["comment", "created_at"],
+                condition=Q(resolved_at__isnull=True, counts_toward_hiding=True),
+                name="flag_open_counting_idx",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "comment"], name="flag_one_per_user_and_comment"

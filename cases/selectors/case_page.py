@@ -158,11 +158,16 @@ def single_comment(request: HttpRequest, comment) -> dict[str, Any] | None:
     }
 
 
+# Part of the visitor's page key: a new page layout must not be served from the old one's entries.
+PAGE_LAYOUT = "2"
+
+
 def case_page_cache_key(case: Case, *, order: str, page: str) -> str:
     """Everything the visitor's page depends on: the case (`Case.cache_version`), the
-    comment order and page, the language."""
+    comment order and page, the language (and the layout)."""
     page_number = page if page.isascii() and page.isdecimal() and len(page) < 7 else "1"
-    return ":".join(["case-page", case.cache_version, order, page_number, get_language() or ""])
+    parts = ["case-page", PAGE_LAYOUT, case.cache_version, order, page_number]
+    return ":".join([*parts, get_language() or ""])
 
 
 def case_page_html(request: HttpRequest, case: Case) -> tuple[SafeString, str]:

@@ -15,9 +15,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from cases.figures import CHART_BUCKET, bucket_of, verdict_figures
+from cases.figures import CHART_BUCKET, bucket_of, rule_figures, verdict_figures
 from cases.models import Case, PerspectiveTally, VerdictPoint, Vote, VoteEvent
-from cases.rule_of_thumb import agreement
 
 TALLY_FIELDS = {
     Vote.Choice.YES: "votes_yes",
@@ -167,13 +166,10 @@ def comment_readability_changed(*, case_id: int, was_readable: bool, is_readable
 @transaction.atomic
 def refresh_rule_figures(*, case: Case) -> Case:
     """After the rule-of-thumb factors changed (review queue, admin): the rule's agreement
-    with the crowd again, from the case's row read under its lock."""
+    with the crowd again (cases.figures.rule_figures, as every vote and the recount compute
+    it), from the case's row read under its lock."""
     locked = Case.objects.select_for_update().get(pk=case.pk)
-    rule = agreement(locked)
-    values = {
-        "rule_agrees": rule.agrees,
-        "rule_disagreement": rule.disagreement if rule.agrees is not None else None,
-    }
+    values = rule_figures(locked)
     Case.objects.filter(pk=locked.pk).update(**values)
     for field, value in values.items():
         setattr(locked, field, value)

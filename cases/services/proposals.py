@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import User
 from cases.models import Case, Source
@@ -23,8 +25,20 @@ MAX_PENDING_PROPOSALS = 3
 MAX_SOURCES = 5
 # What a proposer may set; everything else (status, slug, tallies, factors) is the site's.
 PROPOSAL_FIELDS = frozenset(
-    ["language", "title", "decision", "summary", "story", "category", "year", "where", "outcome"]
+    {
+        *("language", "title", "decision", "summary", "story", "category"),
+        *("decided_by", "outsourced_what", "provider", "year", "where", "outcome"),
+    }
 )
+# The language of a source, always chosen by the proposer (Source.language's default "de" is
+# for the admin and the seed): the site's languages, which its readers read, and "other" for
+# everything else, which none of the site's readers can be assumed to read.
+OTHER_LANGUAGE = "other"
+SOURCE_LANGUAGE_CHOICES = [
+    *settings.LANGUAGES,
+    (OTHER_LANGUAGE, pgettext_lazy("language of a source", "Another language")),
+]
+SOURCE_LANGUAGES = frozenset(code for code, _label in SOURCE_LANGUAGE_CHOICES)
 SOURCE_DESCRIPTION_MAX_LENGTH = Source._meta.get_field("title").max_length
 SOURCE_URL_MAX_LENGTH = Source._meta.get_field("url").max_length
 SLUG_MAX_LENGTH = Case._meta.get_field("slug").max_length
@@ -120,14 +134,18 @@ def _check_pending_limit(user: User) -> None:
 
 
 def _clean_sources(sources: list[dict]) -> list[dict[str, str]]:
-    """Each source is a link, a written description (“my own experience, 2019”), or both."""
+    """Each source is a link, a written description (“my own experience, 2019”), or both, in
+    one of SOURCE_LANGUAGES."""
     cleaned = []
     validate_url = URLValidator()
     for source in sources:
         url = (source.get("url") or "").strip()
         description = (source.get("description") or "").strip()
+        language = (source.get("language") or "").strip()
         if not url and not description:
             raise ValidationError(_("Each source needs a link or a description."))
+        if language not in SOURCE_LANGUAGES:
+            raise ValidationError(_("Say which language each source is in."))
         if url:
             validate_url(url)
             if len(url) > SOURCE_URL_MAX_LENGTH:
@@ -139,7 +157,7 @@ def _clean_sources(sources: list[dict]) -> list[dict[str, str]]:
                 _("Describe a source in at most %(max)d characters.")
                 % {"max": SOURCE_DESCRIPTION_MAX_LENGTH}
             )
-        cleaned.append({"url": url, "description": description})
+        cleaned.append({"url": url, "description": description, "language": language})
     if not cleaned:
         raise ValidationError(_("Give at least one source: a link or a description."))
     if len(cleaned) > MAX_SOURCES:
@@ -155,6 +173,7 @@ def _replace_sources(case: Case, sources: list[dict[str, str]]) -> None:
             # Source.title is required: a bare link is its own title.
             title=source["description"] or source["url"][:300],
             url=source["url"],
+            language=source["language"],
             position=position,
         )
         for position, source in enumerate(sources)

@@ -1,5 +1,9 @@
+import html
+import re
+
 from django import template
 from django.utils.formats import number_format
+from django.utils.html import strip_tags
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -7,7 +11,7 @@ from django.utils.translation import ngettext
 from cases import services
 from cases.markdown import render_markdown
 from cases.models import VOTE_BADGES, Case, Comment, Vote
-from cases.tallies import VerdictShare, verdict_of
+from cases.tallies import Verdict, verdict_of
 
 register = template.Library()
 
@@ -18,8 +22,36 @@ def markdown_filter(text: str) -> SafeString:
 
 
 @register.filter
-def verdict(case: Case) -> list[VerdictShare]:
+def verdict(case: Case) -> Verdict:
+    """The case's shares (iterate it) and whether its verdict is clear or too close to call."""
     return verdict_of(case)
+
+
+# Where one block of the stored HTML ends: a space there keeps "One.</p><p>Two." two words.
+BLOCK_END = re.compile(r"(<br\s*/?>|</(?:p|li|h[1-6]|blockquote|pre|td|th|tr|div)\s*>)", re.I)
+ELLIPSIS = "…"
+
+
+def plain_excerpt(body_html: str, length: int = 160) -> str:
+    """A comment's stored HTML (`Comment.body_html`) as plain text of at most `length`
+    characters, cut at a word boundary with an ellipsis: tags stripped, entities decoded,
+    whitespace collapsed. Plain text, so the template escapes it on output."""
+    text = html.unescape(strip_tags(BLOCK_END.sub(r"\1 ", body_html or "")))
+    text = " ".join(text.split())
+    if len(text) <= length:
+        return text
+    if length <= 1:
+        return ELLIPSIS[:length]
+    cut = text[: length - 1]  # room for the ellipsis
+    if text[length - 1] != " " and " " in cut:  # the cut falls inside a word: drop it
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:-–—") + ELLIPSIS
+
+
+@register.filter
+def excerpt(body_html: str, length: int = 160) -> str:
+    """`{{ comment.body_html|excerpt:160 }}`: see plain_excerpt. Not marked safe."""
+    return plain_excerpt(body_html, int(length))
 
 
 @register.filter

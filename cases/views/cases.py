@@ -12,7 +12,8 @@ from cases import services
 from cases.forms import CaseFilterForm, CommentForm
 from cases.http import HtmxHttpRequest, take_draft
 from cases.models import Case
-from cases.selectors.case_list import rows_html
+from cases.querysets import sort_note
+from cases.selectors.case_list import rows_html, viewer_votes, with_viewer_votes
 from cases.selectors.case_page import case_page, case_page_html
 from cases.translations import show_in_language
 
@@ -33,6 +34,7 @@ def case_list(request: HtmxHttpRequest) -> HttpResponse:
         cases = cases.search(query)
     if category:
         cases = cases.filter(category=category)
+    note = sort_note(sort, cases)  # before sorting: what `divided` / `split` leave out
     cases = cases.sorted_by(sort)
 
     page = Paginator(cases, settings.CASES_PER_PAGE).get_page(request.GET.get("page"))
@@ -47,15 +49,22 @@ def case_list(request: HtmxHttpRequest) -> HttpResponse:
             .order_by("-featured_at")[: services.MAX_FEATURED]
         )
     rows = list(page.object_list)
+    # The rows are cached alike for everyone; the viewer's own answers (one query, only when
+    # signed in) are marked in them afterwards.
+    votes = viewer_votes(request.user, [case.pk for case in [*rows, *featured]])
+    featured_html = rows_html("featured", "cases/_featured_cases.html", featured)
     context = {
         "featured": featured,
-        "featured_html": rows_html("featured", "cases/_featured_cases.html", featured),
-        "rows_html": rows_html("list", "cases/_case_rows.html", rows, query),
+        "featured_html": with_viewer_votes(featured_html, votes),
+        "rows_html": with_viewer_votes(
+            rows_html("list", "cases/_case_rows.html", rows, query), votes
+        ),
         "form": form,
         "page": page,
         "categories": form.fields["category"].queryset,
         "is_filtered": is_filtered,
         "sort": sort,
+        "sort_note": note,
         "active_category": category,
     }
     return render(request, "cases/case_list.html", context)

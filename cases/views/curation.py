@@ -1,4 +1,5 @@
-"""The curators' review queue and case tools, every view behind one guard."""
+"""The curators' review queue (proposals, and the flagged comments waiting for a decision)
+and case tools, every view behind one guard."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ from cases.curation_forms import CloseCaseForm, DecisionNoteForm, FactorsForm
 from cases.decorators import curator_required
 from cases.http import HtmxHttpRequest, form_errors, is_local_path, refuse
 from cases.models import Case
+from cases.selectors.open_flags import flagged_comments
+from cases.translations import show_case_titles
 from outsourcing.limits import rate_limited
 
 
@@ -30,6 +33,9 @@ def _next_or(request: HtmxHttpRequest, default: str) -> str:
     return target
 
 
+QUEUE = "cases/review_queue.html"
+
+
 def _pending() -> list[Case]:
     return list(
         Case.objects.filter(status=Case.Status.PENDING)
@@ -39,16 +45,26 @@ def _pending() -> list[Case]:
     )
 
 
+def _pending_count() -> int:
+    return Case.objects.filter(status=Case.Status.PENDING).count()
+
+
 @require_safe
 @curator_required
 def review_queue(request: HtmxHttpRequest) -> HttpResponse:
     featured = Case.objects.filter(featured_at__isnull=False).order_by("-featured_at")
+    pending = _pending()
+    flagged, flagged_total = flagged_comments()
+    show_case_titles([item.comment.case for item in flagged])  # in the reader's language
     context = {
-        "proposals": [(case, FactorsForm(instance=case)) for case in _pending()],
+        "proposals": [(case, FactorsForm(instance=case)) for case in pending],
+        "pending_count": len(pending),
         "featured": featured,
         "max_featured": services.MAX_FEATURED,
+        "flagged": flagged,
+        "flagged_total": flagged_total,
     }
-    return render(request, "cases/review_queue.html", context)
+    return render(request, QUEUE, context)
 
 
 DECISIONS = {
@@ -74,7 +90,8 @@ def decide_proposal(request: HtmxHttpRequest, slug: str, decision: str) -> HttpR
     else:
         reason = form_errors(form)
     if reason:
-        # Nothing happened: the card again with the reason and the note as typed.
+        # Nothing happened: the card again with the reason and the note as typed; the
+        # counter too, out of band (another curator may have decided meanwhile).
         if request.htmx:
             context = {
                 "case": case,
@@ -82,12 +99,15 @@ def decide_proposal(request: HtmxHttpRequest, slug: str, decision: str) -> HttpR
                 "error": reason,
                 "note_form": form,
                 "decision": decision,
+                "pending_count": _pending_count(),
             }
-            return render(request, "cases/review_queue.html#proposal-card", context)
+            return render(request, f"{QUEUE}#card-again", context)
         return refuse(request, reason, status=400, back_url=reverse("cases:curate"))
     message = str(done) % {"title": case.title}
     if request.htmx:
-        return render(request, "cases/review_queue.html#decided", {"message": message})
+        # The card gives way to the message; "N proposals wait" follows, out of band.
+        context = {"message": message, "pending_count": _pending_count()}
+        return render(request, f"{QUEUE}#decided", context)
     messages.success(request, message)
     return redirect("cases:curate")
 
@@ -105,7 +125,7 @@ def record_factors(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     message = _("The rule-of-thumb factors are saved.")
     if request.htmx:
         context = {"case": case, "factors_form": FactorsForm(instance=case), "message": message}
-        return render(request, "cases/review_queue.html#factors-form", context)
+        return render(request, f"{QUEUE}#factors-form", context)
     messages.success(request, message)
     return redirect(back)
 

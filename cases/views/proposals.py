@@ -18,6 +18,7 @@ from cases.decorators import login_required
 from cases.forms import CaseProposalForm, SourceProposalFormSet
 from cases.http import HtmxHttpRequest
 from cases.models import Case
+from cases.services.proposals import SOURCE_LANGUAGES
 from outsourcing.limits import rate_limited
 
 TEMPLATE = "cases/propose.html"
@@ -68,7 +69,11 @@ def proposal_edit(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     if request.method == "GET":
         form = CaseProposalForm(instance=case)
         initial = [
-            {"url": source.url, "description": "" if source.title == source.url else source.title}
+            {
+                "url": source.url,
+                "description": "" if source.title == source.url else source.title,
+                "language": source.language if source.language in SOURCE_LANGUAGES else "",
+            }
             for source in case.sources.all()
         ]
         sources = SourceProposalFormSet(prefix=SOURCES_PREFIX, initial=initial)
