@@ -59,6 +59,7 @@ GERMAN = {
     "/accounts/signup/": ["Registrieren", "Passwort"],
     "/cases/new/": ["Fall vorschlagen"],
     "/curate/": ["Prüfliste"],
+    "/account/": ["Kontoeinstellungen", "E-Mail-Adressen", "Passwort ändern"],
 }
 
 
@@ -115,7 +116,7 @@ def test_a_visitor_reads_every_page_in_german(client, german_case, path):
     assert english_on(html) == [], path
 
 
-@pytest.mark.parametrize("path", ["/", "case", "/cases/new/", "profile", "reply"])
+@pytest.mark.parametrize("path", ["/", "case", "/cases/new/", "profile", "reply", "/account/"])
 def test_a_member_reads_every_page_in_german(client, german_case, user, path):
     case, comment = german_case
     client.force_login(user)
