@@ -9,10 +9,9 @@ a description, Open Graph and Twitter card tags, and whether to index it.
 - Error pages (404.html, refused.html): a description and `noindex`, nothing to share.
 
 Everything is absolute (the page's canonical address from outsourcing/i18n.py, the image
-through the request). The anonymous case page's content comes from a cache, and its `case`
-was read as written (cases/selectors/case_page.py): where the reader's language differs from
-the case's, its texts for the <head> are cached beside that page (one key read on a hit, one
-indexed read of the translation on a miss), so a hit still reads no translation.
+through the request). The anonymous case page's content comes from a cache and its `case` was
+read as written: the cache keeps its texts for the <head> in the reader's language beside it
+(`head_texts`, cases/selectors/case_page.py); a member's `case` is already in that language.
 """
 
 from __future__ import annotations
@@ -20,14 +19,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest
 from django.templatetags.static import static
 from django.utils.formats import localize
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, to_locale
 
-from cases.models import Case, CaseTranslation, Vote
+from cases.models import Case, Vote
 from cases.tallies import verdict_of
 from cases.translations import reader_language
 
@@ -45,7 +43,6 @@ SHARE_LABELS = {
     Vote.Choice.NO: gettext_lazy("%(percent)s %% did not make sense"),
     Vote.Choice.DEPENDS: gettext_lazy("%(percent)s %% said it depends"),
 }
-TEXTS_KEY = "case-head:{pk}:{updated}:{language}"
 
 
 @dataclass
@@ -100,23 +97,13 @@ def verdict_text(case: Case) -> str:
     return " · ".join(parts)
 
 
-def case_texts(case: Case, request: HttpRequest) -> dict[str, str]:
-    """The case's title, decision and summary in the reader's language (see the module)."""
-    language = reader_language()
-    shown = {"title": case.title, "decision": case.decision, "summary": case.summary}
-    if case.language == language:
-        return shown
-    key = TEXTS_KEY.format(pk=case.pk, updated=case.updated_at.isoformat(), language=language)
-    if getattr(case, "shown_language", None) is not None:  # laid over (cases/translations.py)
-        if not request.user.is_authenticated:  # the anonymous page was just rendered: keep them
-            cache.set(key, shown, settings.FRAGMENT_CACHE_SECONDS)
-        return shown
-    texts = cache.get(key)
-    if texts is None:
-        rows = CaseTranslation.objects.filter(case=case, language=language)
-        texts = shown | (rows.values("title", "decision", "summary").first() or {})
-        cache.set(key, texts, settings.FRAGMENT_CACHE_SECONDS)
-    return texts
+def case_texts(case: Case, context) -> dict[str, str]:
+    """The case's title, decision and summary as the page shows them (see the module)."""
+    return context.get("head_texts") or {
+        "title": case.title,
+        "decision": case.decision,
+        "summary": case.summary,
+    }
 
 
 def page_meta(context) -> PageMeta | None:
@@ -149,8 +136,8 @@ def page_meta(context) -> PageMeta | None:
     view = match.view_name if match else ""
     if view == "cases:detail" and isinstance(context.get("case"), Case):
         case = context["case"]
-        texts = case_texts(case, request)
-        meta.title = context.get("title") or texts["title"]
+        texts = case_texts(case, context)
+        meta.title = texts["title"]
         meta.description = shorten(texts["summary"])
         meta.social_description = f"{texts['decision']} · {verdict_text(case)}"
         meta.type = "article"

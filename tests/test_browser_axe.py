@@ -56,12 +56,6 @@ def axe_source() -> str:
     return AXE.read_text(encoding="utf-8")
 
 
-# Violations found in templates and styles this scan does not own, each to be fixed there:
-# (rule, what the failing element's HTML contains, where it comes from). A test with only these
-# is an expected failure; any other violation fails it.
-KNOWN: list[tuple[str, str, str]] = []
-
-
 def violations(page, axe_source: str) -> list[dict]:
     """axe's violations on the page as shown, one per element."""
     page.wait_for_load_state("load")
@@ -81,23 +75,12 @@ def violations(page, axe_source: str) -> list[dict]:
     ]
 
 
-def known(violation: dict) -> str | None:
-    for rule, html, where in KNOWN:
-        if violation["rule"] == rule and html in violation["html"]:
-            return where
-    return None
-
-
 def check(found: list[dict]) -> None:
-    """No violation, or only known ones (an expected failure naming them)."""
-    unknown = [
-        f"{v['page']}: {v['rule']} ({v['impact']}) {v['target']}: {v['summary']}"
-        for v in found
-        if not known(v)
+    """No violation at all; each one found is named with its page, rule and element."""
+    problems = [
+        f"{v['page']}: {v['rule']} ({v['impact']}) {v['target']}: {v['summary']}" for v in found
     ]
-    assert unknown == [], "\n".join(unknown)
-    if found:
-        pytest.xfail("known, to be fixed: " + "; ".join(sorted({known(v) for v in found})))
+    assert problems == [], "\n".join(problems)
 
 
 @pytest.fixture

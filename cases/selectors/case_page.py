@@ -170,11 +170,16 @@ def case_page_cache_key(case: Case, *, order: str, page: str) -> str:
     return ":".join([*parts, get_language() or ""])
 
 
-def case_page_html(request: HttpRequest, case: Case) -> tuple[SafeString, str]:
-    """The case page's content for a visitor who is not logged in, and the case's title, in
-    the reader's language: from the cache (one key read) or rendered and stored. `case` is
-    read as written: it is shown in the reader's language only when rendered (a miss), so a
-    hit costs no translation read. It carries no CSRF token and nothing personal."""
+# What the page's <head> shows of a case (its <title>, description, share texts).
+HEAD_TEXTS = ("title", "decision", "summary")
+
+
+def case_page_html(request: HttpRequest, case: Case) -> tuple[SafeString, dict[str, str]]:
+    """The case page's content for a visitor who is not logged in, and the case's texts for
+    the <head> (HEAD_TEXTS), in the reader's language: from the cache (one key read) or
+    rendered and stored. `case` is read as written: it is shown in the reader's language only
+    when rendered (a miss), so a hit costs no translation read. It carries no CSRF token and
+    nothing personal."""
     order = comment_order(request)
     key = case_page_cache_key(case, order=order, page=request.GET.get("page") or "1")
     cached = cache.get(key)
@@ -183,7 +188,7 @@ def case_page_html(request: HttpRequest, case: Case) -> tuple[SafeString, str]:
         html = render_to_string(
             "cases/_case_main.html", case_page(request, case, order=order), request=request
         )
-        cached = (html, case.title)
+        cached = (html, {name: getattr(case, name) for name in HEAD_TEXTS})
         cache.set(key, cached, settings.FRAGMENT_CACHE_SECONDS)
-    html, title = cached
-    return mark_safe(html), title  # rendered by our own template above
+    html, head_texts = cached
+    return mark_safe(html), head_texts  # rendered by our own template above

@@ -78,8 +78,8 @@ def case_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     if not request.user.is_authenticated:
         # The same page for every visitor: cached under the case's versions and the language,
         # with the title in that language (the case is translated only to render it).
-        main_html, title = case_page_html(request, case)
-        context = {"case": case, "main_html": main_html, "title": title}
+        main_html, head_texts = case_page_html(request, case)
+        context = {"case": case, "main_html": main_html, "head_texts": head_texts}
         return render(request, "cases/case_detail.html", context)
     show_in_language([case])
     # A comment written before a login round trip comes back in the form.
