@@ -17,6 +17,8 @@ DIVIDED_MIN_VOTES = 5
 MIN_VOTES_PER_PERSPECTIVE = 10
 # `split` compares at least this many perspectives of MIN_VOTES_PER_PERSPECTIVE votes each.
 MIN_PERSPECTIVES_FOR_SPLIT = 2
+# The blind verdict and its shift are shown and sorted on only from this many blind votes.
+MIN_BLIND_VOTES = 10
 # One chart point (VerdictPoint) per this many vote events.
 CHART_BUCKET = 5
 
@@ -52,12 +54,30 @@ def perspective_split(tallies: Iterable[tuple[int, int, int]]) -> float | None:
     return max(shares) - min(shares)
 
 
+def verdict_shift(blind: tuple[int, int, int], current: tuple[int, int, int]) -> float | None:
+    """The `shifted` measure: how far the current verdict lies from the blind one.
+
+    Each verdict as shares of (yes, no, depends); the shift is half the sum of the shares'
+    differences (the total variation distance): the part of the verdict that moved, 0.0 (the
+    same shares) to 1.0 (not one answer in common). E.g. blind 62/30/8 % against now
+    48/44/8 % gives 0.14. None below MIN_BLIND_VOTES blind votes, or without votes.
+    """
+    blind_total, current_total = sum(blind), sum(current)
+    if blind_total < MIN_BLIND_VOTES or not current_total:
+        return None
+    return sum(abs(b / blind_total - c / current_total) for b, c in zip(blind, current)) / 2
+
+
 def verdict_figures(case: Any, perspectives: Iterable[tuple[int, int, int]]) -> dict[str, Any]:
     """The stored figures that follow from a case's tallies, factors and perspective tallies
-    (`case` needs votes_yes/no/depends and the rule-of-thumb factors as attributes)."""
+    (`case` needs votes_yes/no/depends, blind_yes/no/depends and the rule-of-thumb factors
+    as attributes)."""
+    current = (case.votes_yes, case.votes_no, case.votes_depends)
+    blind = (case.blind_yes, case.blind_no, case.blind_depends)
     return {
-        "largest_share": largest_share(case.votes_yes, case.votes_no, case.votes_depends),
+        "largest_share": largest_share(*current),
         "perspective_split": perspective_split(perspectives),
+        "verdict_shift": verdict_shift(blind, current),
         **rule_figures(case),
     }
 

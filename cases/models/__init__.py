@@ -3,6 +3,7 @@
 from cases.models.cases import Case, Category, Source
 from cases.models.comments import Comment, CommentVote, Flag, MindChange
 from cases.models.figures import PerspectiveTally, VerdictPoint
+from cases.models.judgement import CaseLink, HindsightVote, OutcomeUpdate, VerdictReveal
 from cases.models.moderation import ModerationLog
 from cases.models.translations import CaseTranslation, CategoryTranslation
 from cases.models.votes import VOTE_BADGES, Vote, VoteEvent
@@ -10,17 +11,21 @@ from cases.models.votes import VOTE_BADGES, Vote, VoteEvent
 __all__ = [
     "VOTE_BADGES",
     "Case",
+    "CaseLink",
     "CaseTranslation",
     "Category",
     "CategoryTranslation",
     "Comment",
     "CommentVote",
     "Flag",
+    "HindsightVote",
     "MindChange",
     "ModerationLog",
+    "OutcomeUpdate",
     "PerspectiveTally",
     "Source",
     "VerdictPoint",
+    "VerdictReveal",
     "Vote",
     "VoteEvent",
 ]

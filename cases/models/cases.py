@@ -29,6 +29,18 @@ DERIVED_FIELDS = [
     "perspective_split",
     "rule_agrees",
     "rule_disagreement",
+    "blind_yes",
+    "blind_no",
+    "blind_depends",
+    "verdict_shift",
+    "outcome_known_at",
+    "foresight_yes",
+    "foresight_no",
+    "foresight_depends",
+    "hindsight_yes",
+    "hindsight_no",
+    "hindsight_depends",
+    "hindsight_changed",
     "story_html",
     "search_document",
 ]
@@ -146,6 +158,12 @@ class Case(models.Model):
     rare_expertise = models.BooleanField(
         _("rare specialist know-how is needed"), null=True, blank=True
     )
+    # Blind first verdicts: until a reader votes (or asks to see it), the result is hidden.
+    blind_mode = models.BooleanField(
+        _("blind first verdict"),
+        default=True,
+        help_text=_("Hide the result from readers until they have voted."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -177,6 +195,25 @@ class Case(models.Model):
     # The rule of thumb beside the crowd (rule_of_thumb.agreement): NULL unless both judge.
     rule_agrees = models.BooleanField(null=True, editable=False)
     rule_disagreement = models.FloatField(null=True, editable=False)
+    # The blind verdict: the first answers of voters who had not seen the result
+    # (Vote.blind), and how far the current verdict lies from it (cases.figures.verdict_shift;
+    # NULL below MIN_BLIND_VOTES blind votes). Kept by cast_vote in the vote's transaction.
+    blind_yes = models.PositiveIntegerField(default=0, editable=False)
+    blind_no = models.PositiveIntegerField(default=0, editable=False)
+    blind_depends = models.PositiveIntegerField(default=0, editable=False)
+    verdict_shift = models.FloatField(null=True, editable=False)
+    # Hindsight (cases/services/hindsight.py): when the first outcome update was published;
+    # the answers voters held then (the foresight verdict, Vote.foresight_choice); the
+    # second question's tallies ("knowing what happened, did it make sense?", HindsightVote)
+    # and how many foresight voters answer it differently from their foresight answer.
+    outcome_known_at = models.DateTimeField(null=True, editable=False)
+    foresight_yes = models.PositiveIntegerField(default=0, editable=False)
+    foresight_no = models.PositiveIntegerField(default=0, editable=False)
+    foresight_depends = models.PositiveIntegerField(default=0, editable=False)
+    hindsight_yes = models.PositiveIntegerField(default=0, editable=False)
+    hindsight_no = models.PositiveIntegerField(default=0, editable=False)
+    hindsight_depends = models.PositiveIntegerField(default=0, editable=False)
+    hindsight_changed = models.PositiveIntegerField(default=0, editable=False)
     # The story as sanitised HTML, rendered when the story is written (cases/markdown.py).
     story_html = models.TextField(blank=True, editable=False)
     # PostgreSQL: the weighted full-text document, kept current by a trigger (migration 0006);
@@ -248,6 +285,14 @@ class Case(models.Model):
                 name="case_split_idx",
             ),
             models.Index(
+                F("status"),
+                F("verdict_shift").desc(),
+                TOTAL_VOTES.desc(),
+                F("published_at").desc(),
+                F("id").desc(),
+                name="case_shift_idx",
+            ),
+            models.Index(
                 fields=["status", "rule_agrees", "-rule_disagreement", "-id"],
                 name="case_rule_idx",
             ),
@@ -275,6 +320,22 @@ class Case(models.Model):
     @property
     def votes_moved(self) -> int:
         return self.moved_yes + self.moved_no + self.moved_depends
+
+    @property
+    def blind_total(self) -> int:
+        return self.blind_yes + self.blind_no + self.blind_depends
+
+    @property
+    def foresight_total(self) -> int:
+        return self.foresight_yes + self.foresight_no + self.foresight_depends
+
+    @property
+    def hindsight_total(self) -> int:
+        return self.hindsight_yes + self.hindsight_no + self.hindsight_depends
+
+    @property
+    def outcome_known(self) -> bool:
+        return self.outcome_known_at is not None
 
     @property
     def is_closed(self) -> bool:

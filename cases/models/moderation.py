@@ -42,6 +42,12 @@ class ModerationLog(models.Model):
         REOPEN = "reopen", _("Reopened a case")
         SUSPEND = "suspend", _("Suspended a user")
         UNSUSPEND = "unsuspend", _("Lifted a suspension")
+        ADD_OUTCOME = "add_outcome", _("Added an outcome update")
+        REMOVE_OUTCOME = "remove_outcome", _("Removed an outcome update")
+        LINK_CASES = "link_cases", _("Linked related cases")
+        UNLINK_CASES = "unlink_cases", _("Removed a link between cases")
+        BLIND_ON = "blind_on", _("Hid the result until people vote")
+        BLIND_OFF = "blind_off", _("Showed the result before people vote")
 
     moderator = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -34,6 +34,17 @@ class Vote(models.Model):
     previous_choice = models.CharField(
         _("previous choice"), max_length=10, choices=Choice.choices, blank=True
     )
+    # Cast without having seen the result (the case's blind mode on, no reveal before): the
+    # first answer counts in the blind verdict (Case.blind_*).
+    blind = models.BooleanField(_("cast blind"), default=False)
+    # The answer held when the case's first outcome update was published ("" for votes cast
+    # after it): the voter is a foresight voter, counted in Case.foresight_*.
+    foresight_choice = models.CharField(
+        _("answer before the outcome was known"),
+        max_length=10,
+        choices=Choice.choices,
+        blank=True,
+    )
     condition = models.CharField(
         _("it depends on"),
         max_length=settings.TEXT_LIMITS["condition"],
