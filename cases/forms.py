@@ -19,6 +19,7 @@ class CaseFilterForm(forms.Form):
         ("discussed", _("Most discussed")),
         ("divided", _("Most divided")),
         ("split", _("Perspectives disagree")),
+        ("shifted", _("Verdict moved most")),
         ("relevance", _("Best match")),
     ]
 

@@ -22,12 +22,17 @@ The `params` each code reads:
 - `suspend`: `{"permanently": bool, "until": ISO 8601 datetime or null}`; rows converted from
   the old texts may carry `"until_text"` (the date as it was written) instead of `"until"`
 - `unsuspend`: `{}`
+- `link_cases`, `unlink_cases`: `{"other": the other case's slug, "title": its title as
+  written}`; the note on what differs (linking) or the reason (unlinking) is the row's
+  `reason`
+- `add_outcome`, `remove_outcome`: `{"date": the update's ISO 8601 date}` (when it happened);
+  removing: the reason is the row's `reason`
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from datetime import UTC
+from datetime import UTC, date
 
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -155,6 +160,30 @@ def _suspension_lifted(params: Mapping, note: str) -> str:
     return note or gettext("Suspension lifted.")
 
 
+def _cases_linked(params: Mapping, note: str) -> str:
+    sentence = gettext("Linked with “%(title)s”.") % {"title": params["title"]}
+    return _with_note(sentence, note)
+
+
+def _cases_unlinked(params: Mapping, note: str) -> str:
+    sentence = gettext("Removed the link with “%(title)s”.") % {"title": params["title"]}
+    return _with_note(sentence, note)
+
+
+def _outcome_day(params: Mapping) -> str:
+    return date_format(date.fromisoformat(params["date"]), "DATE_FORMAT")
+
+
+def _outcome_added(params: Mapping, note: str) -> str:
+    sentence = gettext("The update is dated %(date)s.") % {"date": _outcome_day(params)}
+    return _with_note(sentence, note)
+
+
+def _outcome_removed(params: Mapping, note: str) -> str:
+    sentence = gettext("Removed the update dated %(date)s.") % {"date": _outcome_day(params)}
+    return _with_note(sentence, note)
+
+
 # Codes with a sentence of their own; every other code (a curator hiding, editing, deleting,
 # restoring, publishing, closing…) is told in the curator's own words only.
 _SENTENCES: dict[str, Callable[[Mapping, str], str]] = {
@@ -164,6 +193,10 @@ _SENTENCES: dict[str, Callable[[Mapping, str], str]] = {
     "resolve_flags": _flags_resolved,
     "suspend": _suspended,
     "unsuspend": _suspension_lifted,
+    "link_cases": _cases_linked,
+    "unlink_cases": _cases_unlinked,
+    "add_outcome": _outcome_added,
+    "remove_outcome": _outcome_removed,
 }
 
 

@@ -8,7 +8,12 @@ from django.db import models
 from django.db.models import F, OuterRef, Subquery
 from django.db.models.query import ModelIterable
 
-from cases.figures import DIVIDED_MIN_VOTES, MIN_PERSPECTIVES_FOR_SPLIT, MIN_VOTES_PER_PERSPECTIVE
+from cases.figures import (
+    DIVIDED_MIN_VOTES,
+    MIN_BLIND_VOTES,
+    MIN_PERSPECTIVES_FOR_SPLIT,
+    MIN_VOTES_PER_PERSPECTIVE,
+)
 from cases.search import search_cases
 from cases.translations import categories_in_language, reader_language, show_in_language
 
@@ -31,6 +36,7 @@ __all__ = [
 SORT_MINIMUMS = {
     "divided": ("largest_share", DIVIDED_MIN_VOTES),
     "split": ("perspective_split", MIN_VOTES_PER_PERSPECTIVE),
+    "shifted": ("verdict_shift", MIN_BLIND_VOTES),
 }
 
 
@@ -40,9 +46,9 @@ def sort_note(sort: str, queryset: models.QuerySet) -> dict | None:
     `queryset`: the list's cases before sorting (published, searched, filtered). Returns
     {"sort", "minimum", "perspectives", "left_out"}: `divided` needs `minimum` votes
     (DIVIDED_MIN_VOTES), `split` `perspectives` perspectives of `minimum` votes each
-    (MIN_VOTES_PER_PERSPECTIVE); `left_out` counts the cases whose stored measure is NULL,
-    one COUNT on the sort's own index (status, measure, …). Rendered by
-    templates/cases/_sort_note.html.
+    (MIN_VOTES_PER_PERSPECTIVE), `shifted` `minimum` blind votes (MIN_BLIND_VOTES);
+    `left_out` counts the cases whose stored measure is NULL, one COUNT on the sort's own
+    index (status, measure, …). Rendered by templates/cases/_sort_note.html.
     """
     if sort not in SORT_MINIMUMS:
         return None
@@ -118,8 +124,10 @@ class CaseQuerySet(models.QuerySet):
         - `divided`: see most_divided(); drops cases with fewer than DIVIDED_MIN_VOTES votes.
         - `split`: see most_split(); drops cases with fewer than two perspectives of
           MIN_VOTES_PER_PERSPECTIVE votes.
+        - `shifted`: see most_shifted(); drops cases with fewer than MIN_BLIND_VOTES blind
+          votes.
 
-        The two that drop cases say so on the list: sort_note() gives the minimum and how
+        The three that drop cases say so on the list: sort_note() gives the minimum and how
         many cases are left out.
         - `relevance`: best search match first (`search_rank`, PostgreSQL only); without a
           rank, i.e. on SQLite or without a query, newest first.
@@ -132,6 +140,8 @@ class CaseQuerySet(models.QuerySet):
             return self.most_divided()
         if sort == "split":
             return self.most_split()
+        if sort == "shifted":
+            return self.most_shifted()
         if sort == "relevance" and "search_rank" in self.query.annotations:
             return self.order_by("-search_rank", "-published_at", "-id")
         return self.order_by("-published_at", "-id")
@@ -154,6 +164,15 @@ class CaseQuerySet(models.QuerySet):
         see cases.figures.perspective_split); ties go to the case with more votes."""
         return self.filter(perspective_split__isnull=False).order_by(
             "-perspective_split", TOTAL_VOTES.desc(), "-published_at", "-id"
+        )
+
+    def most_shifted(self) -> CaseQuerySet:
+        """Cases whose verdict moved furthest from the blind one first (the stored
+        `verdict_shift`, see cases.figures.verdict_shift: 0.0 the same shares … 1.0 no answer
+        in common; NULL below MIN_BLIND_VOTES blind votes, and then not listed); ties go to the
+        case with more votes, then the newest. Read on `case_shift_idx`."""
+        return self.filter(verdict_shift__isnull=False).order_by(
+            "-verdict_shift", TOTAL_VOTES.desc(), "-published_at", "-id"
         )
 
 

@@ -110,6 +110,11 @@ class Agreement:
         )
 
     @property
+    def hindsight(self) -> HindsightAgreement | None:
+        """The rule beside the verdict knowing what happened (None before anyone answered)."""
+        return hindsight_agreement(self.case, self.prediction)
+
+    @property
     def disagreement(self) -> float:
         """How firmly the crowd rejects the rule's answer: 1 − its share of the votes."""
         total = self.case.vote_total
@@ -121,3 +126,35 @@ class Agreement:
 
 def agreement(case: Case) -> Agreement:
     return Agreement(case, predict_case(case), crowd_verdict(case))
+
+
+@dataclass(frozen=True)
+class HindsightAgreement:
+    """The rule beside the hindsight verdict: the answers to "knowing what happened, did it
+    make sense?" (Case.hindsight_*), decided as the crowd's first verdict is
+    (cases.tallies.clear_verdict)."""
+
+    prediction: Prediction
+    crowd: str | None  # the hindsight verdict; None when too close to call
+    total: int
+
+    @property
+    def agrees(self) -> bool | None:
+        if self.prediction.verdict is None or self.crowd is None:
+            return None
+        return self.prediction.verdict == self.crowd
+
+    @property
+    def too_close(self) -> bool:
+        return self.prediction.verdict is not None and bool(self.total) and self.crowd is None
+
+
+def hindsight_agreement(
+    case: Case, prediction: Prediction | None = None
+) -> HindsightAgreement | None:
+    """From the case's stored hindsight tallies: no query. None while nobody has answered."""
+    total = case.hindsight_total
+    if not total:
+        return None
+    crowd = clear_verdict(case.hindsight_yes, case.hindsight_no, case.hindsight_depends)
+    return HindsightAgreement(prediction or predict_case(case), crowd, total)

@@ -82,6 +82,9 @@ def verdict_text(case: Case) -> str:
     total = case.vote_total
     if not total:
         return _("No votes yet")
+    if case.blind_mode:  # the result shows to those who voted: a shared link keeps it too
+        count = ngettext("%(counter)s vote", "%(counter)s votes", total)
+        return f"{count % {'counter': localize(total)}} · {_('vote before you see the verdict')}"
     verdict = verdict_of(case)
     top = max(share.percent for share in verdict)
     parts = [

@@ -127,7 +127,12 @@ def shares_of(counts: list[int]) -> list[VerdictShare]:
 
 def verdict_of(case: Case) -> Verdict:
     """From the case's stored tallies: no query."""
-    counts = [case.votes_yes, case.votes_no, case.votes_depends]
+    return verdict_of_counts(case.votes_yes, case.votes_no, case.votes_depends)
+
+
+def verdict_of_counts(yes: int, no: int, depends: int) -> Verdict:
+    """Any (yes, no, depends) tallies as a verdict: the blind, foresight or hindsight one."""
+    counts = [yes, no, depends]
     return Verdict(shares_of(counts), sum(counts), clear_verdict(*counts))
 
 

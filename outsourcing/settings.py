@@ -364,10 +364,9 @@ TEXT_LIMITS = {
 # key carries the versions of what it shows, which the writes bump (cases/selectors/).
 FRAGMENT_CACHE_SECONDS = 60 * 60
 
-# Limits on every write (outsourcing/limits.py), per kind of write: rates per account, per
-# account younger than a day, per account and object, and per IP address (one office or campus
-# may share one, hence the higher figure). "1/10s" is one per 10 seconds. Chosen so that a real
-# person never meets them; the README lists them. Off in tests unless a test turns it on.
+# Limits on every write (outsourcing/limits.py): rates per account, per account younger than a
+# day, per account and object, and per IP address (an office may share one, hence the higher
+# figure). "1/10s" is one per 10 s. A real person never meets them (README). Off in tests.
 RATELIMIT_ENABLE = env_bool("DJANGO_RATE_LIMITS", default=not TESTING)
 RATELIMIT_USE_CACHE = "default"
 RATE_LIMITS = {
@@ -396,5 +395,6 @@ RATE_LIMITS = {
     "perspective": {"account": ["10/h"], "new_account": ["10/h"], "ip": ["60/h"]},
     "language": {"account": ["30/h"], "new_account": ["30/h"]},  # stored on the account
     "changed_mind": {"account": ["30/h"], "new_account": ["10/h"], "ip": ["120/h"]},
+    "reveal": {"account": ["60/m"], "new_account": ["30/m"], "ip": ["120/m"]},
     "curation": {"account": ["60/m"], "new_account": ["30/m"], "ip": ["120/m"]},
 }

@@ -51,7 +51,11 @@ class CategoryFactory(factory.django.DjangoModelFactory):
 
 
 class CaseFactory(factory.django.DjangoModelFactory):
-    """A published case unless told otherwise. Tallies start at zero: vote through services."""
+    """A published case unless told otherwise. Tallies start at zero: vote through services.
+
+    Its result is shown before voting (`blind_mode=False`) unless a test asks for the site's
+    default, `blind=True` (tests/test_blind_verdict*.py): most tests look at the result.
+    """
 
     class Meta:
         model = Case
@@ -69,8 +73,10 @@ class CaseFactory(factory.django.DjangoModelFactory):
     year = 2012
     status = Case.Status.PUBLISHED
     published_at = factory.LazyFunction(timezone.now)
+    blind_mode = False
 
     class Params:
+        blind = factory.Trait(blind_mode=True)
         draft = factory.Trait(status=Case.Status.DRAFT, published_at=None)
         archived = factory.Trait(status=Case.Status.ARCHIVED)
 

@@ -101,6 +101,10 @@ def test_plain_rating_redirects_back_to_the_comment(user_client, case, their_com
 
 
 def test_htmx_rating_answers_with_the_comment(user_client, their_comment):
+    # A day old: its score shows (a younger one's is hidden, tests/test_comment_score_delay.py).
+    Comment.objects.filter(pk=their_comment.pk).update(
+        created_at=timezone.now() - timedelta(hours=25)
+    )
     response = user_client.post(
         url("comment_rate", comment_id=their_comment.pk), {"value": "up"}, headers=HTMX
     )

@@ -2,11 +2,13 @@
 page shows on the very next anonymous request, and the signed-in page is never cached."""
 
 import re
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from cases import services
-from cases.models import Case
+from cases.models import Case, Comment
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -33,10 +35,12 @@ def test_comments_ratings_edits_and_hiding_show_at_once(client, case, user, othe
     visitor_page(client, case)
     comment = services.add_comment(author=user, case=case, body="Cheaper, not better.")
     assert "Cheaper, not better." in visitor_page(client, case)
-    services.rate_comment(user=other_user, comment=comment, value=1)
-    assert "1 point" in visitor_page(client, case)
     services.edit_comment(editor=user, comment=comment, body="Cheaper, and worse.")
     assert "Cheaper, and worse." in visitor_page(client, case)
+    # A day old: its score shows (a younger one's is hidden, tests/test_comment_score_delay.py).
+    Comment.objects.filter(pk=comment.pk).update(created_at=timezone.now() - timedelta(hours=25))
+    services.rate_comment(user=other_user, comment=comment, value=1)
+    assert "1 point" in visitor_page(client, case)
     services.hide_comment(moderator=curator, comment=comment, reason="Off-topic.")
     page = visitor_page(client, case)
     assert "Cheaper, and worse." not in page and "0 comments" in page

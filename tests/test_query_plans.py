@@ -34,7 +34,7 @@ def assert_indexed(queryset):
         assert scan not in plan, plan
 
 
-@pytest.mark.parametrize("sort", ["new", "top", "discussed", "divided", "split"])
+@pytest.mark.parametrize("sort", ["new", "top", "discussed", "divided", "split", "shifted"])
 def test_every_list_sort_reads_an_index(no_seqscan, sort):
     CaseFactory.create_batch(3)
     assert_indexed(Case.objects.published().select_related("category").sorted_by(sort)[:20])

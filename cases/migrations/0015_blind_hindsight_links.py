@@ -7,240 +7,440 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0014_flag_open_counting_index'),
+        ("cases", "0014_flag_open_counting_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CaseLink',
+            name="CaseLink",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('language', models.CharField(choices=[('en', 'English'), ('de', 'German')], default='en', max_length=8, verbose_name='language')),
-                ('translations', models.JSONField(blank=True, default=dict, verbose_name='translations')),
-                ('note', models.CharField(max_length=200, verbose_name='what differs')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='linked')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "language",
+                    models.CharField(
+                        choices=[("en", "English"), ("de", "German")],
+                        default="en",
+                        max_length=8,
+                        verbose_name="language",
+                    ),
+                ),
+                (
+                    "translations",
+                    models.JSONField(blank=True, default=dict, verbose_name="translations"),
+                ),
+                ("note", models.CharField(max_length=200, verbose_name="what differs")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="linked")),
             ],
             options={
-                'verbose_name': 'related-case link',
-                'verbose_name_plural': 'related-case links',
-                'ordering': ['created_at', 'id'],
+                "verbose_name": "related-case link",
+                "verbose_name_plural": "related-case links",
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='HindsightVote',
+            name="HindsightVote",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('choice', models.CharField(choices=[('yes', 'Made sense'), ('no', 'Did not make sense'), ('depends', 'It depends')], max_length=10, verbose_name='choice')),
-                ('foresight_choice', models.CharField(blank=True, choices=[('yes', 'Made sense'), ('no', 'Did not make sense'), ('depends', 'It depends')], max_length=10, verbose_name='answer before the outcome was known')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='cast')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "choice",
+                    models.CharField(
+                        choices=[
+                            ("yes", "Made sense"),
+                            ("no", "Did not make sense"),
+                            ("depends", "It depends"),
+                        ],
+                        max_length=10,
+                        verbose_name="choice",
+                    ),
+                ),
+                (
+                    "foresight_choice",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("yes", "Made sense"),
+                            ("no", "Did not make sense"),
+                            ("depends", "It depends"),
+                        ],
+                        max_length=10,
+                        verbose_name="answer before the outcome was known",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="cast")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
             ],
             options={
-                'verbose_name': 'hindsight vote',
-                'verbose_name_plural': 'hindsight votes',
+                "verbose_name": "hindsight vote",
+                "verbose_name_plural": "hindsight votes",
             },
         ),
         migrations.CreateModel(
-            name='OutcomeUpdate',
+            name="OutcomeUpdate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('language', models.CharField(choices=[('en', 'English'), ('de', 'German')], default='en', max_length=8, verbose_name='language')),
-                ('translations', models.JSONField(blank=True, default=dict, verbose_name='translations')),
-                ('happened_on', models.DateField(verbose_name='when it happened')),
-                ('text', models.TextField(max_length=600, verbose_name='what happened')),
-                ('source_title', models.CharField(max_length=300, verbose_name='source')),
-                ('source_url', models.URLField(blank=True, max_length=500, verbose_name='link to the source')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='added')),
-                ('removed_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='removed')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "language",
+                    models.CharField(
+                        choices=[("en", "English"), ("de", "German")],
+                        default="en",
+                        max_length=8,
+                        verbose_name="language",
+                    ),
+                ),
+                (
+                    "translations",
+                    models.JSONField(blank=True, default=dict, verbose_name="translations"),
+                ),
+                ("happened_on", models.DateField(verbose_name="when it happened")),
+                ("text", models.TextField(max_length=600, verbose_name="what happened")),
+                ("source_title", models.CharField(max_length=300, verbose_name="source")),
+                (
+                    "source_url",
+                    models.URLField(blank=True, max_length=500, verbose_name="link to the source"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="added")),
+                (
+                    "removed_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="removed"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'outcome update',
-                'verbose_name_plural': 'outcome updates',
-                'ordering': ['happened_on', 'id'],
+                "verbose_name": "outcome update",
+                "verbose_name_plural": "outcome updates",
+                "ordering": ["happened_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='VerdictReveal',
+            name="VerdictReveal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='when')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="when")),
             ],
             options={
-                'verbose_name': 'verdict shown before voting',
-                'verbose_name_plural': 'verdicts shown before voting',
+                "verbose_name": "verdict shown before voting",
+                "verbose_name_plural": "verdicts shown before voting",
             },
         ),
         migrations.AddField(
-            model_name='case',
-            name='blind_depends',
+            model_name="case",
+            name="blind_depends",
             field=models.PositiveIntegerField(default=0, editable=False),
         ),
         migrations.AddField(
-            model_name='case',
-            name='blind_mode',
-            field=models.BooleanField(default=True, help_text='Hide the result from readers until they have voted.', verbose_name='blind first verdict'),
+            model_name="case",
+            name="blind_mode",
+            field=models.BooleanField(
+                default=True,
+                help_text="Hide the result from readers until they have voted.",
+                verbose_name="blind first verdict",
+            ),
         ),
         migrations.AddField(
-            model_name='case',
-            name='blind_no',
+            model_name="case",
+            name="blind_no",
             field=models.PositiveIntegerField(default=0, editable=False),
         ),
         migrations.AddField(
-            model_name='case',
-            name='blind_yes',
+            model_name="case",
+            name="blind_yes",
             field=models.PositiveIntegerField(default=0, editable=False),
         ),
         migrations.AddField(
-            model_name='case',
-            name='foresight_depends',
+            model_name="case",
+            name="foresight_depends",
             field=models.PositiveIntegerField(default=0, editable=False),
         ),
         migrations.AddField(
-            model_name='case',
-            name='foresight_no',
+            model_name="case",
+            name="foresight_no",
             field=models.PositiveIntegerField(default=0, editable=False),
         ),
         migrations.AddField(
-            model_name='case',
-            name='foresight_yes',
+            model_name="case",
+            name="foresight_yes",
             field=models.PositiveIntegerField(default=0, editable=False),
         ),
         migrations.AddField(
-            model_name='case',
-            name='hindsight_changed',
+            model_name="case",
+            name="hindsight_changed",
             field=models.PositiveIntegerField(default=0, editable=False),
         ),
         migrations.AddField(
-            model_name='case',
-            name='hindsight_depends',
+            model_name="case",
+            name="hindsight_depends",
             field=models.PositiveIntegerField(default=0, editable=False),
         ),
         migrations.AddField(
-            model_name='case',
-            name='hindsight_no',
+            model_name="case",
+            name="hindsight_no",
             field=models.PositiveIntegerField(default=0, editable=False),
         ),
         migrations.AddField(
-            model_name='case',
-            name='hindsight_yes',
+            model_name="case",
+            name="hindsight_yes",
             field=models.PositiveIntegerField(default=0, editable=False),
         ),
         migrations.AddField(
-            model_name='case',
-            name='outcome_known_at',
+            model_name="case",
+            name="outcome_known_at",
             field=models.DateTimeField(editable=False, null=True),
         ),
         migrations.AddField(
-            model_name='case',
-            name='verdict_shift',
+            model_name="case",
+            name="verdict_shift",
             field=models.FloatField(editable=False, null=True),
         ),
         migrations.AddField(
-            model_name='historicalcase',
-            name='blind_mode',
-            field=models.BooleanField(default=True, help_text='Hide the result from readers until they have voted.', verbose_name='blind first verdict'),
+            model_name="historicalcase",
+            name="blind_mode",
+            field=models.BooleanField(
+                default=True,
+                help_text="Hide the result from readers until they have voted.",
+                verbose_name="blind first verdict",
+            ),
         ),
         migrations.AddField(
-            model_name='vote',
-            name='blind',
-            field=models.BooleanField(default=False, verbose_name='cast blind'),
+            model_name="vote",
+            name="blind",
+            field=models.BooleanField(default=False, verbose_name="cast blind"),
         ),
         migrations.AddField(
-            model_name='vote',
-            name='foresight_choice',
-            field=models.CharField(blank=True, choices=[('yes', 'Made sense'), ('no', 'Did not make sense'), ('depends', 'It depends')], max_length=10, verbose_name='answer before the outcome was known'),
+            model_name="vote",
+            name="foresight_choice",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("yes", "Made sense"),
+                    ("no", "Did not make sense"),
+                    ("depends", "It depends"),
+                ],
+                max_length=10,
+                verbose_name="answer before the outcome was known",
+            ),
         ),
         migrations.AlterField(
-            model_name='moderationlog',
-            name='action',
-            field=models.CharField(choices=[('hide_comment', 'Hid a comment'), ('restore_comment', 'Restored a comment'), ('edit_comment', 'Edited a comment'), ('delete_comment', 'Deleted a comment'), ('resolve_flags', 'Resolved flags'), ('change_case_status', "Changed a case's status"), ('publish', 'Published a proposal'), ('send_back', 'Sent a proposal back'), ('reject', 'Rejected a proposal'), ('feature', 'Featured a case'), ('unfeature', 'Stopped featuring a case'), ('close', 'Closed a case'), ('reopen', 'Reopened a case'), ('suspend', 'Suspended a user'), ('unsuspend', 'Lifted a suspension'), ('add_outcome', 'Added an outcome update'), ('remove_outcome', 'Removed an outcome update'), ('link_cases', 'Linked related cases'), ('unlink_cases', 'Removed a link between cases'), ('blind_on', 'Hid the result until people vote'), ('blind_off', 'Showed the result before people vote')], max_length=32, verbose_name='action'),
+            model_name="moderationlog",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("hide_comment", "Hid a comment"),
+                    ("restore_comment", "Restored a comment"),
+                    ("edit_comment", "Edited a comment"),
+                    ("delete_comment", "Deleted a comment"),
+                    ("resolve_flags", "Resolved flags"),
+                    ("change_case_status", "Changed a case's status"),
+                    ("publish", "Published a proposal"),
+                    ("send_back", "Sent a proposal back"),
+                    ("reject", "Rejected a proposal"),
+                    ("feature", "Featured a case"),
+                    ("unfeature", "Stopped featuring a case"),
+                    ("close", "Closed a case"),
+                    ("reopen", "Reopened a case"),
+                    ("suspend", "Suspended a user"),
+                    ("unsuspend", "Lifted a suspension"),
+                    ("add_outcome", "Added an outcome update"),
+                    ("remove_outcome", "Removed an outcome update"),
+                    ("link_cases", "Linked related cases"),
+                    ("unlink_cases", "Removed a link between cases"),
+                    ("blind_on", "Hid the result until people vote"),
+                    ("blind_off", "Showed the result before people vote"),
+                ],
+                max_length=32,
+                verbose_name="action",
+            ),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(models.F('status'), models.OrderBy(models.F('verdict_shift'), descending=True), models.OrderBy(django.db.models.expressions.CombinedExpression(django.db.models.expressions.CombinedExpression(models.F('votes_yes'), '+', models.F('votes_no')), '+', models.F('votes_depends')), descending=True), models.OrderBy(models.F('published_at'), descending=True), models.OrderBy(models.F('id'), descending=True), name='case_shift_idx'),
+            model_name="case",
+            index=models.Index(
+                models.F("status"),
+                models.OrderBy(models.F("verdict_shift"), descending=True),
+                models.OrderBy(
+                    django.db.models.expressions.CombinedExpression(
+                        django.db.models.expressions.CombinedExpression(
+                            models.F("votes_yes"), "+", models.F("votes_no")
+                        ),
+                        "+",
+                        models.F("votes_depends"),
+                    ),
+                    descending=True,
+                ),
+                models.OrderBy(models.F("published_at"), descending=True),
+                models.OrderBy(models.F("id"), descending=True),
+                name="case_shift_idx",
+            ),
         ),
         migrations.AddField(
-            model_name='caselink',
-            name='author',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='linked by'),
+            model_name="caselink",
+            name="author",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="linked by",
+            ),
         ),
         migrations.AddField(
-            model_name='caselink',
-            name='case_a',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='links_as_a', to='cases.case', verbose_name='case'),
+            model_name="caselink",
+            name="case_a",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="links_as_a",
+                to="cases.case",
+                verbose_name="case",
+            ),
         ),
         migrations.AddField(
-            model_name='caselink',
-            name='case_b',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='links_as_b', to='cases.case', verbose_name='related case'),
+            model_name="caselink",
+            name="case_b",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="links_as_b",
+                to="cases.case",
+                verbose_name="related case",
+            ),
         ),
         migrations.AddField(
-            model_name='hindsightvote',
-            name='case',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='hindsight_votes', to='cases.case', verbose_name='case'),
+            model_name="hindsightvote",
+            name="case",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="hindsight_votes",
+                to="cases.case",
+                verbose_name="case",
+            ),
         ),
         migrations.AddField(
-            model_name='hindsightvote',
-            name='user',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='hindsight_votes', to=settings.AUTH_USER_MODEL, verbose_name='voter'),
+            model_name="hindsightvote",
+            name="user",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="hindsight_votes",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="voter",
+            ),
         ),
         migrations.AddField(
-            model_name='outcomeupdate',
-            name='author',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='added by'),
+            model_name="outcomeupdate",
+            name="author",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="added by",
+            ),
         ),
         migrations.AddField(
-            model_name='outcomeupdate',
-            name='case',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='outcome_updates', to='cases.case', verbose_name='case'),
+            model_name="outcomeupdate",
+            name="case",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="outcome_updates",
+                to="cases.case",
+                verbose_name="case",
+            ),
         ),
         migrations.AddField(
-            model_name='verdictreveal',
-            name='case',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reveals', to='cases.case', verbose_name='case'),
+            model_name="verdictreveal",
+            name="case",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="reveals",
+                to="cases.case",
+                verbose_name="case",
+            ),
         ),
         migrations.AddField(
-            model_name='verdictreveal',
-            name='user',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='verdict_reveals', to=settings.AUTH_USER_MODEL, verbose_name='reader'),
+            model_name="verdictreveal",
+            name="user",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="verdict_reveals",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="reader",
+            ),
         ),
         migrations.AddIndex(
-            model_name='caselink',
-            index=models.Index(fields=['case_b'], name='case_link_b_idx'),
+            model_name="caselink",
+            index=models.Index(fields=["case_b"], name="case_link_b_idx"),
         ),
         migrations.AddConstraint(
-            model_name='caselink',
-            constraint=models.UniqueConstraint(fields=('case_a', 'case_b'), name='case_link_once_per_pair'),
+            model_name="caselink",
+            constraint=models.UniqueConstraint(
+                fields=("case_a", "case_b"), name="case_link_once_per_pair"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='caselink',
-            constraint=models.CheckConstraint(condition=models.Q(('case_a__lt', models.F('case_b'))), name='case_link_lower_id_first'),
+            model_name="caselink",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("case_a__lt", models.F("case_b"))),
+                name="case_link_lower_id_first",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='caselink',
-            constraint=models.CheckConstraint(condition=models.Q(('language__in', ['en', 'de'])), name='case_link_language_valid'),
+            model_name="caselink",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("language__in", ["en", "de"])), name="case_link_language_valid"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='hindsightvote',
-            constraint=models.UniqueConstraint(fields=('user', 'case'), name='hindsight_one_per_user_and_case'),
+            model_name="hindsightvote",
+            constraint=models.UniqueConstraint(
+                fields=("user", "case"), name="hindsight_one_per_user_and_case"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='hindsightvote',
-            constraint=models.CheckConstraint(condition=models.Q(('choice__in', ['yes', 'no', 'depends'])), name='hindsight_choice_valid'),
+            model_name="hindsightvote",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("choice__in", ["yes", "no", "depends"])),
+                name="hindsight_choice_valid",
+            ),
         ),
         migrations.AddIndex(
-            model_name='outcomeupdate',
-            index=models.Index(condition=models.Q(('removed_at__isnull', True)), fields=['case', 'happened_on', 'id'], name='outcome_case_idx'),
+            model_name="outcomeupdate",
+            index=models.Index(
+                condition=models.Q(("removed_at__isnull", True)),
+                fields=["case", "happened_on", "id"],
+                name="outcome_case_idx",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='outcomeupdate',
-            constraint=models.CheckConstraint(condition=models.Q(('language__in', ['en', 'de'])), name='outcome_language_valid'),
+            model_name="outcomeupdate",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("language__in", ["en", "de"])), name="outcome_language_valid"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='verdictreveal',
-            constraint=models.UniqueConstraint(fields=('user', 'case'), name='reveal_one_per_user_and_case'),
+            model_name="verdictreveal",
+            constraint=models.UniqueConstraint(
+                fields=("user", "case"), name="reveal_one_per_user_and_case"
+            ),
         ),
     ]

@@ -1,8 +1,11 @@
 """Comments, their ratings, the minds they changed, and readers' flags."""
 
+from datetime import datetime, timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -95,6 +98,11 @@ class Comment(models.Model):
 
     objects = CommentQuerySet.as_manager()
 
+    # A comment's score is shown only this long after it was posted, as on Hacker News and
+    # Lobsters, so that early ratings do not steer later ones (see score_visible). Ratings
+    # count from the start, and "best" sorts on them meanwhile; it shows no number.
+    SCORE_HIDDEN_FOR = timedelta(hours=24)
+
     class Meta:
         ordering = ["created_at", "id"]
         verbose_name = _("comment")
@@ -156,6 +164,12 @@ class Comment(models.Model):
     @property
     def score(self) -> int:
         return self.upvotes - self.downvotes
+
+    def score_visible(self, now: datetime | None = None) -> bool:
+        """Whether its score is shown: from SCORE_HIDDEN_FOR after it was posted, to everyone
+        alike (its author and curators too). `now` defaults to the current time; templates
+        call it without one (`{% if comment.score_visible %}`)."""
+        return (now or timezone.now()) >= self.created_at + self.SCORE_HIDDEN_FOR
 
     def hidden_reason_text(self) -> str:
         """Why it is hidden, for the reader: the site's code in the reader's language, or the

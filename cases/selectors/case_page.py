@@ -9,13 +9,16 @@ An htmx vote renders only the vote box; an htmx comment renders only that commen
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import BadRequest
 from django.http import HttpRequest
+from django.template.backends.utils import csrf_input
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -24,10 +27,21 @@ from django.utils.translation import gettext as _
 from cases import services, threads
 from cases.charts import chart_for
 from cases.forms import CommentForm, VoteForm
-from cases.models import Case, Vote
+from cases.models import Case, MindChange, Vote
 from cases.perspectives import verdict_by_perspective
 from cases.rule_of_thumb import agreement
 from cases.selectors import comments as comment_reads
+from cases.selectors.blind import blind_comparison, show_result
+
+try:  # TEMPORARY while the hindsight selector is being written
+    from cases.selectors.hindsight import hindsight_section
+except ImportError:
+
+    def hindsight_section(case, viewer, **kwargs):
+        return {}
+
+
+from cases.selectors.related import link_tools, related_cases
 from cases.tallies import depends_conditions, vote_shift
 from cases.translations import show_in_language
 
@@ -50,16 +64,19 @@ def viewer_vote(case: Case, viewer) -> Vote | None:
 
 
 def vote_box(
+    request: HttpRequest,
     case: Case,
-    viewer,
     *,
     vote: Vote | None = None,
     vote_form: VoteForm | None = None,
     message: str = "",
 ) -> dict[str, Any]:
     """The vote box's context. `vote`: the viewer's vote when the caller already has it
-    (after casting one), else it is read. At most three queries: the vote, the conditions
-    (only when any are named), the comments to credit (only after a change of vote)."""
+    (after casting one), else it is read. At most four queries: the vote, the reveal (only
+    while the result is hidden and they have not voted), the conditions (only when any are
+    named), the comments to credit (only after a change of vote); and whether any comment
+    was credited with a change of mind (only when minds changed)."""
+    viewer = _viewer(request)
     if vote is None:
         vote = viewer_vote(case, viewer)
     pending = services.mind_change_pending(vote)
@@ -68,7 +85,10 @@ def vote_box(
         "case": case,
         "vote_form": vote_form or VoteForm(initial=initial),
         "viewer_vote": vote.choice if vote else None,
+        "show_result": show_result(request, case, vote),
+        "blind": blind_comparison(case),
         "shift": vote_shift(case),
+        "minds_credited": SimpleLazyObject(lambda: MindChange.objects.filter(case=case).exists()),
         # The same for everyone: read only when the box's cached list is missing.
         "conditions": SimpleLazyObject(lambda: depends_conditions(case)),
         "mind_change_pending": pending,
@@ -106,9 +126,8 @@ def comment_section(
         "threads_page": thread_page.page,
         "comment_nodes": thread_page.nodes,
         "comment_count": case.comment_count,
-        # Read only if the template's cached highlights are missing (see _case_main.html).
-        "best_by_side": SimpleLazyObject(lambda: comment_reads.best_by_side(case)),
-        "most_minds_changed": SimpleLazyObject(lambda: comment_reads.most_minds_changed(case)),
+        # Read only if the template's cached highlights are missing (_highlights.html).
+        **highlights(case),
         "comment_form": comment_form or CommentForm(),
         "comment_message": message,
         "labels": labels,
@@ -126,8 +145,12 @@ def case_page(
 ) -> dict[str, Any]:
     """Everything the case page shows."""
     viewer = _viewer(request)
+    box = vote_box(request, case, vote_form=vote_form)
+    figures = case_figures(case)
+    curator = services.is_curator(request.user)
     return {
-        **vote_box(case, viewer, vote_form=vote_form),
+        **box,
+        **hindsight_section(case, viewer, show_result=box["show_result"]),
         **comment_section(
             case,
             viewer,
@@ -135,12 +158,44 @@ def case_page(
             page_number=request.GET.get("page"),
             comment_form=comment_form,
         ),
-        # The parts every reader sees alike, read only when their cached block is missing.
+        **figures,
+        **(link_tools(case, figures["related_cases"]) if curator else {}),
+        "is_curator": curator,
+    }
+
+
+def case_figures(case: Case) -> dict[str, Any]:
+    """The figures column (_case_figures.html): the parts every reader sees alike, read only
+    when their cached block is missing, and the related cases (one query)."""
+    return {
         "sources": case.sources.all(),
         "perspective_verdicts": SimpleLazyObject(lambda: verdict_by_perspective(case)),
         "rule": agreement(case),
         "chart": SimpleLazyObject(lambda: chart_for(case)),
-        "is_curator": services.is_curator(request.user),
+        "related_cases": related_cases(case),
+    }
+
+
+def highlights(case: Case) -> dict[str, Any]:
+    """Above the thread (_highlights.html), read only when its cached block is missing."""
+    return {
+        "best_by_side": SimpleLazyObject(lambda: comment_reads.best_by_side(case)),
+        "most_minds_changed": SimpleLazyObject(lambda: comment_reads.most_minds_changed(case)),
+    }
+
+
+def revealed_parts(request: HttpRequest, case: Case, *, vote: Vote | None, message: str):
+    """The htmx answer when the result has just become visible to the reader (a reveal, or
+    their first vote on a blind case): the vote box, and out of band the figures, the
+    highlights and the hindsight section, which showed nothing of the result before."""
+    viewer = _viewer(request)
+    box = vote_box(request, case, vote=vote, message=message)
+    return {
+        **box,
+        **case_figures(case),
+        **highlights(case),
+        **hindsight_section(case, viewer, show_result=True),
+        "fragment_seconds": settings.FRAGMENT_CACHE_SECONDS,
     }
 
 
@@ -159,15 +214,18 @@ def single_comment(request: HttpRequest, comment) -> dict[str, Any] | None:
 
 
 # Part of the visitor's page key: a new page layout must not be served from the old one's entries.
-PAGE_LAYOUT = "2"
+PAGE_LAYOUT = "3"
+# Where a visitor's own CSRF token goes in their cached page (the reveal button's form).
+CSRF_MARKER = "<!--csrf-token-->"
 
 
-def case_page_cache_key(case: Case, *, order: str, page: str) -> str:
+def case_page_cache_key(case: Case, *, order: str, page: str, shown: bool = True) -> str:
     """Everything the visitor's page depends on: the case (`Case.cache_version`), the
-    comment order and page, the language (and the layout)."""
+    comment order and page, whether the result is shown (blind mode), the language (and the
+    layout)."""
     page_number = page if page.isascii() and page.isdecimal() and len(page) < 7 else "1"
     parts = ["case-page", PAGE_LAYOUT, case.cache_version, order, page_number]
-    return ":".join([*parts, get_language() or ""])
+    return ":".join([*parts, "shown" if shown else "blind", get_language() or ""])
 
 
 # What the page's <head> shows of a case (its <title>, description, share texts).
@@ -181,14 +239,21 @@ def case_page_html(request: HttpRequest, case: Case) -> tuple[SafeString, dict[s
     when rendered (a miss), so a hit costs no translation read. It carries no CSRF token and
     nothing personal."""
     order = comment_order(request)
-    key = case_page_cache_key(case, order=order, page=request.GET.get("page") or "1")
+    shown = show_result(request, case, None)
+    page = request.GET.get("page") or "1"
+    key = case_page_cache_key(case, order=order, page=page, shown=shown)
     cached = cache.get(key)
     if cached is None:
         show_in_language([case])
-        html = render_to_string(
-            "cases/_case_main.html", case_page(request, case, order=order), request=request
-        )
+        context = {**case_page(request, case, order=order), "csrf_marker": mark_safe(CSRF_MARKER)}
+        html = render_to_string("cases/_case_main.html", context, request=request)
         cached = (html, {name: getattr(case, name) for name in HEAD_TEXTS})
-        cache.set(key, cached, settings.FRAGMENT_CACHE_SECONDS)
+        # Kept until a comment's hidden score is due to show, at the longest for an hour.
+        due = comment_reads.seconds_until_a_score_shows(
+            context["comment_nodes"], now=timezone.now()
+        )
+        cache.set(key, cached, min(settings.FRAGMENT_CACHE_SECONDS, due or math.inf))
     html, head_texts = cached
+    if CSRF_MARKER in html:  # the reveal button's form: this visitor's own token
+        html = html.replace(CSRF_MARKER, csrf_input(request))
     return mark_safe(html), head_texts  # rendered by our own template above

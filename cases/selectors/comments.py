@@ -9,6 +9,7 @@ LIMIT query. A case with 5,000 comments costs what one with 50 does.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -17,8 +18,9 @@ from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from cases import services, threads
@@ -179,6 +181,7 @@ def mind_change_candidates(case: Case, viewer, limit: int = 10) -> list[Comment]
 
 def comment_labels() -> dict[str, str]:
     """The constant words of a comment, translated once per page rather than per comment."""
+    hours = int(Comment.SCORE_HIDDEN_FOR.total_seconds() // 3600)
     return {
         "deleted": _("[deleted]"),
         "hidden": _("[hidden by the moderators]"),
@@ -194,13 +197,38 @@ def comment_labels() -> dict[str, str]:
         "confirm_delete": _("Delete your comment? Replies to it stay."),
         "flag": _("Flag"),
         "flagged": _("You flagged this comment."),
+        # In place of the score while it is hidden (Comment.score_visible).
+        "score_hidden": _("score hidden for now"),
+        "score_hidden_why": ngettext(
+            "Scores show %(hours)s hour after a comment is posted, so that early ratings do "
+            "not steer later ones.",
+            "Scores show %(hours)s hours after a comment is posted, so that early ratings do "
+            "not steer later ones.",
+            hours,
+        )
+        % {"hours": hours},
     }
 
 
-def _comment_key(node: threads.ThreadNode, viewer, case: Case, marks: dict[str, Any]) -> str:
+def seconds_until_a_score_shows(nodes: list[threads.ThreadNode], *, now: datetime) -> int | None:
+    """How long until the first of these comments whose score is still hidden shows it (in
+    whole seconds, at least 1), or None when no shown comment has a hidden score: a page cached
+    as a whole should live no longer than this, since the score would appear in it."""
+    waits = [
+        node.comment.created_at + Comment.SCORE_HIDDEN_FOR - now
+        for node in nodes
+        if node.shown_as in ("comment", "hidden_own") and not node.comment.score_visible(now)
+    ]
+    return max(1, int(min(waits).total_seconds()) + 1) if waits else None
+
+
+def _comment_key(
+    node: threads.ThreadNode, viewer, case: Case, marks: dict[str, Any], *, now: datetime
+) -> str:
     """Everything one comment's HTML depends on, for this viewer: the row as just read (so
     an edit, a rating, a deletion or the author's new vote gives a new key without any
-    bump) and what the viewer may do with it."""
+    bump), whether its score is shown yet (so HTML cached while it was hidden is rendered
+    again once it shows), and what the viewer may do with it."""
     comment = node.comment
     author = comment.author.username if comment.author else ""
     viewer_part = "anonymous"
@@ -225,6 +253,7 @@ def _comment_key(node: threads.ThreadNode, viewer, case: Case, marks: dict[str, 
         comment.upvotes,
         comment.downvotes,
         comment.minds_changed,
+        comment.score_visible(now),
         comment.edited_at and comment.edited_at.isoformat(),
         comment.hidden_at and comment.hidden_at.isoformat(),
         comment.hidden_by_id,  # who hid it, and the site's code: the reason its author sees
@@ -244,7 +273,8 @@ def render_comments(
     their delete forms carry their own CSRF token, so the template renders them."""
     if viewer is not None and services.is_curator(viewer):
         return
-    keys = {node.comment.pk: _comment_key(node, viewer, case, marks) for node in nodes}
+    now = timezone.now()
+    keys = {node.comment.pk: _comment_key(node, viewer, case, marks, now=now) for node in nodes}
     cached = cache.get_many(list(keys.values()))
     missing = {}
     context = {

@@ -47,6 +47,7 @@ from cases.services.proposals import (
     resubmit_proposal,
 )
 from cases.services.recount import Drift, recount_votes
+from cases.services.reveals import reveal_verdict, set_blind_mode
 from cases.services.suspensions import lift_suspension, suspend_user
 from cases.services.votes import (
     VoteOutcome,
@@ -97,7 +98,9 @@ __all__ = [
     "resolve_flags",
     "restore_comment",
     "resubmit_proposal",
+    "reveal_verdict",
     "send_back_proposal",
+    "set_blind_mode",
     "set_perspective",
     "submitted_comment",
     "suspend_user",

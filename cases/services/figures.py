@@ -2,7 +2,8 @@
 
 Votes: `apply_vote` runs in `cast_vote` with the voter's row and the case's row locked, and
 changes the tallies with F() and every figure derived from them (cases/figures.py), the
-perspective tally, the chart point and the event count in the same transaction. Comments:
+blind verdict and its shift, the perspective tally, the chart point and the event count in
+the same transaction. Comments:
 `comment_readability_changed` moves `comment_count` with F() wherever a comment appears or
 disappears. `manage.py recount_votes` (cases/services/recount.py) rebuilds all of it.
 """
@@ -29,18 +30,27 @@ MOVED_FIELDS = {
     Vote.Choice.DEPENDS: "moved_depends",
 }
 
+# The blind verdict: first answers of votes cast without seeing the result (Vote.blind).
+BLIND_FIELDS = {
+    Vote.Choice.YES: "blind_yes",
+    Vote.Choice.NO: "blind_no",
+    Vote.Choice.DEPENDS: "blind_depends",
+}
+
 
 @dataclass(frozen=True)
 class VoteState:
-    """What one vote contributes to the figures: its answer, first answer and condition."""
+    """What one vote contributes to the figures: its answer, first answer, condition, and
+    whether it was cast blind."""
 
     choice: str
     first_choice: str
     condition: str
+    blind: bool = False
 
     @classmethod
     def of(cls, vote: Vote) -> VoteState:
-        return cls(vote.choice, vote.first_choice, vote.condition)
+        return cls(vote.choice, vote.first_choice, vote.condition, vote.blind)
 
     @property
     def moved(self) -> bool:
@@ -72,6 +82,8 @@ def apply_vote(
         if before is not None:
             _delta(deltas, TALLY_FIELDS[before.choice], -1)
         _delta(deltas, "event_count", 1)
+    if before is None and after.blind:  # a first answer never changes: counted once
+        _delta(deltas, BLIND_FIELDS[after.first_choice], 1)
     if before is not None and before.moved:
         _delta(deltas, MOVED_FIELDS[before.choice], -1)
     if after.moved:

@@ -28,17 +28,24 @@ from cases.models import (
     Vote,
     VoteEvent,
 )
-from cases.services.figures import MOVED_FIELDS, TALLY_FIELDS
+from cases.services.figures import BLIND_FIELDS, MOVED_FIELDS, TALLY_FIELDS
 from cases.threads import wilson_lower_bound
 
 COUNTED_FIELDS = [
     *TALLY_FIELDS.values(),
     *MOVED_FIELDS.values(),
+    *BLIND_FIELDS.values(),
     "conditions_named",
     "event_count",
     "comment_count",
 ]
-DERIVED_FIELDS = ["largest_share", "perspective_split", "rule_agrees", "rule_disagreement"]
+DERIVED_FIELDS = [
+    "largest_share",
+    "perspective_split",
+    "verdict_shift",
+    "rule_agrees",
+    "rule_disagreement",
+]
 PointRow = tuple[int, int, int, int]  # bucket, events, votes, yes
 
 
@@ -105,7 +112,7 @@ def _same(a: Any, b: Any) -> bool:
 def _derived(case: Case, counted: Counted) -> dict[str, Any]:
     """The derived figures of the case as its counted tallies make them."""
     numbers = copy(case)
-    for name in TALLY_FIELDS.values():
+    for name in [*TALLY_FIELDS.values(), *BLIND_FIELDS.values()]:
         setattr(numbers, name, counted.numbers[name])
     return verdict_figures(numbers, [tuple(n) for n in counted.perspectives.values()])
 
@@ -133,6 +140,15 @@ def _count(case_ids: Iterable[int] | None = None) -> dict[int, Counted]:
         numbers[TALLY_FIELDS[choice]] += n
         numbers[MOVED_FIELDS[choice]] += moved_n
         numbers["conditions_named"] += named
+    # The blind verdict: the first answers of the votes cast blind.
+    blind = (
+        rows(Vote.objects.filter(blind=True))
+        .values_list("case_id", "first_choice")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for case_id, first_choice, n in blind:
+        counted[case_id].numbers[BLIND_FIELDS[first_choice]] += n
     events = rows(VoteEvent.objects.all()).values_list("case_id").annotate(n=Count("pk"))
     for case_id, n in events.order_by():
         counted[case_id].numbers["event_count"] = n

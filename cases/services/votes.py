@@ -10,9 +10,10 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from cases.models import Case, Comment, MindChange, Vote
+from cases.models import Case, Comment, MindChange, VerdictReveal, Vote
 from cases.models.cases import DERIVED_FIELDS
 from cases.services.figures import TALLY_FIELDS, VoteState, apply_vote, discussion_changed
+from cases.services.links import bump_linked_pages
 from cases.services.permissions import check_can_participate
 
 # What a vote call hands back on the caller's `case` object: every stored figure but the texts.
@@ -35,10 +36,15 @@ class VoteOutcome:
 
 
 @transaction.atomic
-def cast_vote(*, user: User, case: Case, choice: str, condition: str = "") -> VoteOutcome:
+def cast_vote(
+    *, user: User, case: Case, choice: str, condition: str = "", saw_result: bool = False
+) -> VoteOutcome:
     """Record the user's verdict on a case; voting again changes it, never adds one.
 
-    `condition` says what "It depends" depends on; other answers drop it.
+    `condition` says what "It depends" depends on; other answers drop it. A first vote is
+    *blind* (Vote.blind, counted in the blind verdict) when the case hides its result until
+    people vote and the voter had not asked to see it: neither on their account
+    (VerdictReveal) nor, before logging in, in their session (`saw_result`, from the view).
     """
     if choice not in TALLY_FIELDS:
         raise ValidationError(_("“%(choice)s” is not an answer.") % {"choice": choice})
@@ -60,8 +66,18 @@ def cast_vote(*, user: User, case: Case, choice: str, condition: str = "") -> Vo
 
     vote = Vote.objects.filter(user=user, case=locked).first()
     if vote is None:
+        blind = (
+            locked.blind_mode
+            and not saw_result
+            and not VerdictReveal.objects.filter(user=user, case=locked).exists()
+        )
         vote = Vote.objects.create(
-            user=user, case=locked, choice=choice, first_choice=choice, condition=condition
+            user=user,
+            case=locked,
+            choice=choice,
+            first_choice=choice,
+            condition=condition,
+            blind=blind,
         )
         before, previous = None, None
     else:
@@ -81,6 +97,8 @@ def cast_vote(*, user: User, case: Case, choice: str, condition: str = "") -> Vo
                 ]
             )  # fmt: skip
     apply_vote(locked=locked, perspective=perspective, before=before, after=VoteState.of(vote))
+    if previous != vote.choice:  # the verdict moved: the related-cases panels show it
+        bump_linked_pages(locked.pk)
     for field in FIGURE_FIELDS:
         setattr(case, field, getattr(locked, field))
     return VoteOutcome(vote=vote, previous_choice=previous)

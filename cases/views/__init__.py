@@ -11,10 +11,12 @@ from cases.views.comments import (
 )
 from cases.views.curation import case_tool, decide_proposal, record_factors, review_queue
 from cases.views.flags import flag_comment
+from cases.views.hindsight import hindsight_vote, outcome_add, outcome_remove
+from cases.views.links import link_add, link_remove
 from cases.views.moderation import moderation_log, suspend_user, unsuspend_user
 from cases.views.proposals import proposal_edit, propose
 from cases.views.rule import rule_of_thumb
-from cases.views.votes import changed_mind, vote
+from cases.views.votes import changed_mind, reveal, vote
 
 __all__ = [
     "case_detail",
@@ -29,10 +31,16 @@ __all__ = [
     "comment_reply",
     "decide_proposal",
     "flag_comment",
+    "hindsight_vote",
+    "link_add",
+    "link_remove",
     "moderation_log",
+    "outcome_add",
+    "outcome_remove",
     "proposal_edit",
     "propose",
     "record_factors",
+    "reveal",
     "review_queue",
     "rule_of_thumb",
     "suspend_user",

@@ -13,7 +13,13 @@ from cases.forms import CaseFilterForm, CommentForm
 from cases.http import HtmxHttpRequest, take_draft
 from cases.models import Case
 from cases.querysets import sort_note
-from cases.selectors.case_list import rows_html, viewer_votes, with_viewer_votes
+from cases.selectors.case_list import (
+    hidden_results,
+    rows_html,
+    viewer_votes,
+    with_viewer_votes,
+    without_hidden_results,
+)
 from cases.selectors.case_page import case_page, case_page_html
 from cases.translations import show_in_language
 
@@ -52,13 +58,14 @@ def case_list(request: HtmxHttpRequest) -> HttpResponse:
     # The rows are cached alike for everyone; the viewer's own answers (one query, only when
     # signed in) are marked in them afterwards.
     votes = viewer_votes(request.user, [case.pk for case in [*rows, *featured]])
+    # Blind cases the viewer has not voted on nor asked to see show no shares.
+    hidden = hidden_results(request, [*rows, *featured], votes)
     featured_html = rows_html("featured", "cases/_featured_cases.html", featured)
+    rows_shown = rows_html("list", "cases/_case_rows.html", rows, query)
     context = {
         "featured": featured,
-        "featured_html": with_viewer_votes(featured_html, votes),
-        "rows_html": with_viewer_votes(
-            rows_html("list", "cases/_case_rows.html", rows, query), votes
-        ),
+        "featured_html": without_hidden_results(with_viewer_votes(featured_html, votes), hidden),
+        "rows_html": without_hidden_results(with_viewer_votes(rows_shown, votes), hidden),
         "form": form,
         "page": page,
         "categories": form.fields["category"].queryset,

@@ -3,6 +3,8 @@ and case tools, every view behind one guard."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.core.exceptions import BadRequest, ValidationError
 from django.http import Http404, HttpResponse
@@ -135,6 +137,14 @@ CASE_TOOLS = {
     "unfeature": (services.unfeature_case, gettext_lazy("“%(title)s” is no longer featured.")),
     "close": (services.close_case, gettext_lazy("The discussion of “%(title)s” is closed.")),
     "reopen": (services.reopen_case, gettext_lazy("The discussion of “%(title)s” is open again.")),
+    "blind_on": (
+        partial(services.set_blind_mode, on=True),
+        gettext_lazy("“%(title)s” hides its result until people vote."),
+    ),
+    "blind_off": (
+        partial(services.set_blind_mode, on=False),
+        gettext_lazy("“%(title)s” shows its result before people vote."),
+    ),
 }
 
 

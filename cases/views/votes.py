@@ -14,7 +14,8 @@ from cases.decorators import back_to_case, login_required
 from cases.forms import ChangedMindForm, VoteForm
 from cases.http import HtmxHttpRequest, form_errors, refuse
 from cases.models import Case, Comment, Vote
-from cases.selectors.case_page import case_page, vote_box
+from cases.selectors.blind import remember_in_session, revealed_in_session
+from cases.selectors.case_page import case_page, revealed_parts, vote_box
 from outsourcing.limits import rate_limited
 
 
@@ -22,8 +23,16 @@ def render_vote_box(
     request: HtmxHttpRequest, case: Case, message: str, vote: Vote | None = None
 ) -> HttpResponse:
     """The vote box alone, from its own small context (cases/selectors/case_page.py)."""
-    context = vote_box(case, request.user, vote=vote, message=message)
+    context = vote_box(request, case, vote=vote, message=message)
     return render(request, "cases/_vote_box.html", context)
+
+
+def render_revealed(
+    request: HtmxHttpRequest, case: Case, message: str, vote: Vote | None = None
+) -> HttpResponse:
+    """The vote box, and out of band every part of the page that hid the result."""
+    context = revealed_parts(request, case, vote=vote, message=message)
+    return render(request, "cases/_revealed.html", context)
 
 
 @require_POST
@@ -40,6 +49,7 @@ def vote(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         case=case,
         choice=form.cleaned_data["choice"],
         condition=form.cleaned_data["condition"],
+        saw_result=revealed_in_session(request, case),
     )
     label = Vote.Choice(outcome.vote.choice).label
     if outcome.is_new:
@@ -50,11 +60,41 @@ def vote(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         message = _("You had already voted “%(label)s”; nothing changed.") % {"label": label}
 
     if request.htmx:
+        if outcome.is_new and outcome.vote.blind:  # the result was hidden until now
+            return render_revealed(request, case, message, vote=outcome.vote)
         return render_vote_box(request, case, message, vote=outcome.vote)
     messages.success(request, message)
     if outcome.changed:
         # Without JavaScript, the question "did a comment change your mind?" is its own page.
         return redirect("cases:changed_mind", slug=case.slug)
+    return redirect(f"{case.get_absolute_url()}#verdict")
+
+
+@require_POST
+@rate_limited("reveal")
+def reveal(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    """ "Show me the verdict without voting": recorded on the member's account, or in a
+    visitor's session (which their vote after logging in reads too); a vote cast afterwards
+    is not blind. No login needed: a visitor may look before deciding to join."""
+    case = get_object_or_404(Case.objects.visible_to(request.user), slug=slug)
+    vote = (
+        Vote.objects.filter(user=request.user, case=case).first()
+        if request.user.is_authenticated
+        else None
+    )
+    if not case.blind_mode or vote is not None:
+        message = _("The verdict is shown to you already.")
+    else:
+        if request.user.is_authenticated:
+            services.reveal_verdict(user=request.user, case=case)
+        else:
+            remember_in_session(request, case)
+        message = _(
+            "Here is the verdict so far. A vote you cast now does not count in the blind verdict."
+        )
+    if request.htmx:
+        return render_revealed(request, case, message, vote=vote)
+    messages.success(request, message)
     return redirect(f"{case.get_absolute_url()}#verdict")
 
 
