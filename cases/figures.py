@@ -65,7 +65,8 @@ def verdict_shift(blind: tuple[int, int, int], current: tuple[int, int, int]) ->
     blind_total, current_total = sum(blind), sum(current)
     if blind_total < MIN_BLIND_VOTES or not current_total:
         return None
-    return sum(abs(b / blind_total - c / current_total) for b, c in zip(blind, current)) / 2
+    pairs = zip(blind, current, strict=True)
+    return sum(abs(b / blind_total - c / current_total) for b, c in pairs) / 2
 
 
 def verdict_figures(case: Any, perspectives: Iterable[tuple[int, int, int]]) -> dict[str, Any]:

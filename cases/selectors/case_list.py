@@ -14,9 +14,10 @@ each marker, after the cache, so no viewer's vote is ever stored in the shared H
 
 The result of a case in blind mode is hidden from a reader until they vote on it or ask to see
 it (cases/selectors/blind.py), in the list as on the case page: each row's bar sits between
-`<!--result:ID-->` and `<!--/result:ID-->` (its shares in words between `shares` markers), and `without_hidden_results` replaces them, after
-the cache, for the cases the viewer may not see yet (`hidden_results`: one query for a member's
-reveals, none for a visitor, whose reveals are in the session).
+`<!--result:ID-->` and `<!--/result:ID-->` (its shares in words between `shares` markers),
+and `without_hidden_results` replaces them, after the cache, for the cases the viewer may not
+see yet (`hidden_results`: one query for a member's reveals, none for a visitor, whose reveals
+are in the session).
 """
 
 from __future__ import annotations

@@ -73,20 +73,17 @@ def vote(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 @require_POST
 @rate_limited("reveal")
 def reveal(request: HtmxHttpRequest, slug: str) -> HttpResponse:
-    """ "Show me the verdict without voting": recorded on the member's account, or in a
+    """The "show me the verdict without voting" button: recorded on the member's account, or in a
     visitor's session (which their vote after logging in reads too); a vote cast afterwards
     is not blind. No login needed: a visitor may look before deciding to join."""
     case = get_object_or_404(Case.objects.visible_to(request.user), slug=slug)
-    vote = (
-        Vote.objects.filter(user=request.user, case=case).first()
-        if request.user.is_authenticated
-        else None
-    )
+    member = request.user if request.user.is_authenticated else None
+    vote = Vote.objects.filter(user=member, case=case).first() if member else None
     if not case.blind_mode or vote is not None:
         message = _("The verdict is shown to you already.")
     else:
-        if request.user.is_authenticated:
-            services.reveal_verdict(user=request.user, case=case)
+        if member:
+            services.reveal_verdict(user=member, case=case)
         else:
             remember_in_session(request, case)
         message = _(
