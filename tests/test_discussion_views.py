@@ -280,7 +280,7 @@ def test_case_page_lists_conditions_and_the_shift(user_client, client, case, use
     page = client.get(case.get_absolute_url()).text
     assert "whether staff were told" in page
     assert "1 condition named" in page
-    assert "1 of 1 voter changed their mind" in page
+    assert "1 person changed their mind, 1 of them toward “It depends”." in page
 
 
 def test_overlong_condition_is_400(user_client, case):

@@ -2,10 +2,12 @@
 the first one), the second question's answers and tallies against their rows, the recount
 of those figures, the seed's outcome, and answers arriving at once on PostgreSQL.
 
-Checked by hand to go red: without the voter's and the case's row locks in
-cast_hindsight_vote, on PostgreSQL, the concurrency test's double answers by one reader
-both counted (the hindsight tallies drifted and some answers failed on the one-answer
-constraint or on a tally going below zero).
+Checked by hand to go red on PostgreSQL: without both row locks in cast_hindsight_vote, one
+reader's two answers at once both went through (the one-answer constraint failed) and
+answers deadlocked; without the voter's lock alone, answers deadlocked with cast_vote (the
+answer's insert waits for the voter's row while holding the case's). Without the case's
+lock alone it stays green: the voter's lock already serialises one reader's answers, and the
+tallies move with F().
 """
 
 from datetime import date, timedelta

@@ -3,7 +3,7 @@ on one case (queries), and the signed-in page's bytes against the anonymous one'
 
 import re
 import uuid
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.core.cache import cache
@@ -13,6 +13,8 @@ from django.utils import timezone
 from cases import services
 from cases.markdown import render_markdown
 from cases.models import Case, Comment
+from cases.services.hindsight import add_outcome_update, cast_hindsight_vote
+from cases.services.links import link_cases
 from cases.services.recount import rebuild_all_figures
 from tests.conftest import HTMX
 from tests.factories import CaseFactory, UserFactory
@@ -48,42 +50,71 @@ def threads_of(case, count, authors):
 
 
 @pytest.fixture(params=[9, 5_000], ids=["9-comments", "5000-comments"])
-def busy_case(request, db):
-    case = CaseFactory()
+def busy_case(request, db, curator):
+    """A case with every feature on: blind mode, an outcome update with hindsight answers,
+    and a related case."""
+    case = CaseFactory(blind=True)
     case.sources.create(title="A post", language="de")
     authors = UserFactory.create_batch(4)
     threads_of(case, request.param, authors)
-    for voter in UserFactory.create_batch(12):
+    voters = UserFactory.create_batch(12)
+    for voter in voters:
         services.cast_vote(user=voter, case=case, choice="yes")
+    add_outcome_update(
+        moderator=curator, case=case, happened_on=date(2020, 1, 1), text="It ended.",
+        source_title="A report", language="en",
+    )  # fmt: skip
+    for voter in voters[:3]:
+        cast_hindsight_vote(user=voter, case=case, choice="no")
+    link_cases(moderator=curator, case=case, other=CaseFactory(), note="Disclosed.", language="en")
     return Case.objects.get(pk=case.pk)
 
 
-# case, sources, threads (count, roots, replies), best per side (2), minds changed,
-# perspectives, chart points (12 votes)
-ANONYMOUS = 10
-# + session, user, the viewer's vote, whether a comment of theirs is hidden, their ratings
-# and flags on the page
+# While the result is hidden (blind mode, a visitor who has not asked to see it): case,
+# related cases, outcome updates, threads (count, roots, replies), sources; nothing of the
+# result is read.
+ANONYMOUS_BLIND = 7
+# Once it shows: + the foresight voters who answered again, chart points, perspectives, best
+# per side (2), minds changed.
+ANONYMOUS = ANONYMOUS_BLIND + 6
+# + session, user, the viewer's vote, whether a comment of theirs is hidden, their ratings and
+# flags on the page (their hindsight answer comes in the hindsight section's one query)
 SIGNED_IN = ANONYMOUS + 6
+
+
+def without_token(html: str) -> str:
+    """The page without its CSRF token, which is masked anew for every response."""
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
 
 
 def test_case_page_queries_do_not_grow_with_the_comments(
     client, busy_case, django_assert_num_queries
 ):
-    with django_assert_num_queries(ANONYMOUS):
+    with django_assert_num_queries(ANONYMOUS_BLIND):
         response = client.get(busy_case.get_absolute_url())
+    assert "The result stays hidden" in response.text
     assert response.text.count('<article id="comment-') <= 20 * 3  # one page of threads
     # The next visitor gets the same page from the cache: the case's row, nothing more.
     with django_assert_num_queries(1):
         again = client.get(busy_case.get_absolute_url())
-    assert again.content == response.content
-    client.force_login(UserFactory())
-    # A member: what everyone sees alike comes from the cache (the case's parts, the page of
-    # threads, each comment's HTML), and so does the session; user, case, their vote, whether a
-    # comment of theirs is hidden here, their ratings and flags on the page.
-    with django_assert_num_queries(6):
-        client.get(busy_case.get_absolute_url())
+    assert without_token(again.text) == without_token(response.text)
+    client.post(reverse("cases:reveal", args=[busy_case.slug]))
+    cache.clear()
+    # The result shown, nothing cached (the visitor's session, holding the reveal, too)
+    with django_assert_num_queries(1 + ANONYMOUS):
+        response = client.get(busy_case.get_absolute_url())
+    assert "Knowing what happened" in response.text and 'id="related"' in response.text
+    voter = UserFactory()
+    services.cast_vote(user=voter, case=busy_case, choice="no")
+    client.force_login(voter)
     cache.clear()
     with django_assert_num_queries(SIGNED_IN):  # nothing cached: everything is read
+        client.get(busy_case.get_absolute_url())
+    # A member: what everyone sees alike comes from the cache (the case's parts, the page of
+    # threads, each comment's HTML), and so does the session; user, case, their vote, the
+    # related cases and outcome updates, their hindsight answer, whether a comment of theirs
+    # is hidden here, their ratings and flags on the page.
+    with django_assert_num_queries(9):
         client.get(busy_case.get_absolute_url())
 
 
@@ -91,15 +122,26 @@ def test_htmx_vote_renders_only_the_vote_box(client, busy_case, django_assert_nu
     voter = UserFactory()
     client.force_login(voter)
     url = reverse("cases:vote", kwargs={"slug": busy_case.slug})
-    # user, case (the session comes from the cache); the vote (in a savepoint here): the
-    # voter's and the case's rows locked, the vote read and written, perspective tallies, case
-    # figures, event, chart point; the box itself reads nothing more (its vote comes from the
-    # service).
-    with django_assert_num_queries(12):
+    # A first, blind vote shows the result: user, case (the session comes from the cache);
+    # the vote (in a savepoint here): the voter's and the case's rows locked, the vote read,
+    # the reveal asked for, the vote written, perspective tallies, case figures, event, chart
+    # point, the linked cases' pages bumped; then the parts that hid the result, out of band:
+    # the case's category (the fragments' key), related cases, outcome updates, the hindsight
+    # answer, chart points, perspectives, sources, best per side (2), minds changed.
+    with django_assert_num_queries(24):
         response = client.post(url, {"choice": "no"}, headers=HTMX)
     assert response.text.lstrip().startswith('<section id="vote-box"')
+    assert 'id="case-figures" class="case-layout-figures" data-hx-swap-oob="true"' in response.text
     assert "comment-thread" not in response.text
     assert "13 votes in all" in response.text
+    # A change of vote: the same write without the reveal's read; the vote box alone (its
+    # vote comes from the service), with the comments to credit for the change and whether
+    # any comment was credited yet (the link under "N people changed their mind").
+    with django_assert_num_queries(15):
+        response = client.post(url, {"choice": "yes"}, headers=HTMX)
+    assert response.text.lstrip().startswith('<section id="vote-box"')
+    assert "data-hx-swap-oob" not in response.text
+    assert "Your vote is changed" in response.text
 
 
 def test_htmx_comment_renders_only_that_comment(client, busy_case, django_assert_num_queries):

@@ -22,7 +22,7 @@ EXPECTED = {
     "edit": 10,  # + the write, then that comment's thread and the viewer's marks
     "flag form": 3,
     "flag": 11,  # + whether the flagger's email is verified (does the flag count?)
-    "changed mind": 13,  # + the vote box: its candidates after the change
+    "changed mind": 14,  # + the vote box: its candidates after the change, any credit yet
     "delete": 8,
     "perspective": 14,  # grows with the member's votes (one case here), never with comments
 }

@@ -216,8 +216,15 @@ def test_the_shared_image_is_a_1200_by_630_png_among_the_static_files():
     ],
 )
 def test_the_verdict_as_text(counts, text):
-    case = Case(votes_yes=counts[0], votes_no=counts[1], votes_depends=counts[2])
+    case = Case(
+        votes_yes=counts[0], votes_no=counts[1], votes_depends=counts[2], blind_mode=False
+    )
     assert verdict_text(case) == text
+
+
+def test_a_blind_cases_shared_text_names_no_shares():
+    case = Case(votes_yes=700, votes_no=300, votes_depends=234, blind_mode=True)
+    assert verdict_text(case) == "1,234 votes · vote before you see the verdict"
 
 
 def test_a_curators_preview_of_a_draft_is_not_indexed(curator_client, draft_case):

@@ -12,8 +12,9 @@ from tests.conftest import HTMX
 from tests.factories import CaseFactory, CategoryFactory, CommentFactory, UserFactory
 
 # case, sources, threads (count, roots, replies), best per side (2), minds changed,
-# perspectives, the chart's points (these cases have 10+ votes)
-CASE_PAGE_QUERIES = 10
+# perspectives, the chart's points (these cases have 10+ votes), related cases (the case page
+# with every feature on: tests/test_page_costs.py)
+CASE_PAGE_QUERIES = 11
 
 
 def vote_url(case):

@@ -33,12 +33,7 @@ from cases.rule_of_thumb import agreement
 from cases.selectors import comments as comment_reads
 from cases.selectors.blind import blind_comparison, show_result
 
-try:  # TEMPORARY while the hindsight selector is being written
-    from cases.selectors.hindsight import hindsight_section
-except ImportError:
-
-    def hindsight_section(case, viewer, **kwargs):
-        return {}
+from cases.selectors.hindsight import hindsight_section, outcome_tools
 
 
 from cases.selectors.related import link_tools, related_cases
@@ -148,9 +143,11 @@ def case_page(
     box = vote_box(request, case, vote_form=vote_form)
     figures = case_figures(case)
     curator = services.is_curator(request.user)
+    hindsight = hindsight_section(case, viewer, show_result=box["show_result"])
     return {
         **box,
-        **hindsight_section(case, viewer, show_result=box["show_result"]),
+        **hindsight,
+        **(outcome_tools(case, updates=hindsight.get("outcome_updates")) if curator else {}),
         **comment_section(
             case,
             viewer,

@@ -100,7 +100,7 @@ def _answers(
     if hindsight_vote is not None:
         answers["hindsight"] = hindsight_vote.choice
         answers["foresight"] = hindsight_vote.foresight_choice
-    elif viewer is not None:
+    elif viewer is not None and viewer.is_authenticated:
         reads["hindsight"] = Subquery(
             HindsightVote.objects.filter(user=viewer, case=OuterRef("pk")).values("choice")[:1]
         )

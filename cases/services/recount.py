@@ -80,7 +80,9 @@ def recount_votes(*, fix: bool = True) -> list[Drift]:
     if fix:
         for case_id in sorted({drift.case.pk for drift in drifts}):
             _rewrite(case_id)
-    return drifts + _comment_drifts(fix=fix)
+    from cases.services.recount_hindsight import hindsight_drift  # it imports Drift from here
+
+    return drifts + _comment_drifts(fix=fix) + hindsight_drift(fix=fix)
 
 
 def _compare(case, counted: Counted, stored_perspectives, stored_points) -> list[Drift]:

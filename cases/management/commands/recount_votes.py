@@ -5,8 +5,9 @@ from cases.services import recount_votes
 
 class Command(BaseCommand):
     help = (
-        "Rebuild every stored figure (tallies, counts, sort scores, perspective tallies, chart "
-        "points, comment scores) from the rows they summarise, and report any drift."
+        "Rebuild every stored figure (tallies, the blind verdict and its shift, counts, sort "
+        "scores, perspective tallies, chart points, comment scores, the foresight and hindsight "
+        "verdicts) from the rows they summarise, and report any drift."
     )
 
     def add_arguments(self, parser) -> None:

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from cases.seed_links import seed_links
+from cases.seed_outcomes import seed_outcomes
 from cases.seeding import seed_cases
 
 
@@ -18,6 +19,8 @@ class Command(BaseCommand):
             self.stdout.write(f"translated  {name}")
         for pair in seed_links():
             self.stdout.write(f"linked  {pair}")
+        for slug in seed_outcomes():
+            self.stdout.write(f"outcome  {slug}")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Seed cases: {len(report.created)} created, {len(report.existing)} already there, "

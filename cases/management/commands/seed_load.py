@@ -158,6 +158,9 @@ BODIES = [
     "Has anyone asked the people who did the work before? Their view is missing from the "
     "story, and I think it would change the verdict.",
 ]
+# The share of first votes cast blind, before the voter saw any result.
+BLIND_SHARE = 0.8
+
 CONDITIONS = [
     "the price", "the contract terms", "how often the work is needed", "who sees the data",
     "the provider's track record", "whether anyone in-house can check the work",
@@ -351,6 +354,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         self.rng = random.Random(options["seed"])
+        # Which first votes were cast blind (most): a stream of its own, so the rest of the
+        # data stays what the same seed always made.
+        self.blind_rng = random.Random(options["seed"] + 1)
         self.options = options
         self.mode = insert_mode(options["insert"])
         self.ts = timestamp_formatter(self.mode)
@@ -602,7 +608,8 @@ class Command(BaseCommand):
         votes = RowWriter(
             Vote,
             ["user_id", "case_id", "choice", "first_choice", "previous_choice", "condition",
-             "change_count", "credited_change", "created_at", "updated_at"],
+             "change_count", "credited_change", "blind", "foresight_choice", "created_at",
+             "updated_at"],
             mode=self.mode, batch_size=self.batch_size,
         )  # fmt: skip
         events = RowWriter(
@@ -680,9 +687,10 @@ class Command(BaseCommand):
                     credited = 1
                     self.credits.append((user_id, case_id, first, choice, changed_at))
             condition = rng.choice(CONDITIONS) if choice == D and rng.random() < 0.45 else ""
+            blind = self.blind_rng.random() < BLIND_SHARE
             votes.add(
                 (user_id, case_id, choice, first, previous, condition, changes, credited,
-                 ts(first_at), ts(changed_at))
+                 blind, "", ts(first_at), ts(changed_at))
             )  # fmt: skip
             case_events.append((first_at, first, ""))
             if changes:
