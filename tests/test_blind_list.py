@@ -72,3 +72,24 @@ def test_a_featured_blind_case_shows_no_shares_either(client, cases, curator):
     card = page[page.index('class="card card-body h-100 featured-card"') :]
     card = card[: card.index("</div>\n          </div>")]
     assert "Blind one" in card and NOTE in card and "70&nbsp;%" not in card
+
+
+def test_a_related_blind_case_shows_its_bar_only_to_whom_may_see_it(client, cases, curator):
+    blind_case, open_case = cases
+    services.link_cases(
+        moderator=curator, case=open_case, other=blind_case, note="Disclosed.", language="en"
+    )
+    member = UserFactory()
+    client.force_login(member)
+
+    def panel():
+        page = client.get(open_case.get_absolute_url()).text
+        return page[
+            page.index('id="related"') : page.index("</section>", page.index('id="related"'))
+        ]
+
+    assert "Blind one" in panel() and NOTE in panel() and "70&nbsp;%" not in panel()
+    services.cast_vote(user=member, case=blind_case, choice="yes")
+    assert NOTE not in panel() and "73&nbsp;%" in panel()
+    client.logout()
+    assert NOTE in panel()  # a visitor, served the cached page

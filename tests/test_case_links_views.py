@@ -220,7 +220,6 @@ def test_the_tools_offer_the_form_in_the_readers_language(curator, case, other, 
     assert 'id="related"' not in html  # the panel only comes out of band
 
 
-@pytest.mark.skip(reason="needs page integration")
 def test_a_link_shows_on_both_case_pages(curator_client, curator, case, other):
     made_link(curator, case, other)
     for page, shown in ((case, other), (other, case)):

@@ -52,6 +52,7 @@ def numbers(case):
         "foresight": (case.foresight_yes, case.foresight_no, case.foresight_depends),
         "hindsight": (case.hindsight_yes, case.hindsight_no, case.hindsight_depends),
         "changed": case.hindsight_changed,
+        "from_foresight": case.hindsight_from_foresight,
     }
 
 
@@ -167,14 +168,18 @@ def test_answers_move_the_tallies_and_count_who_judged_differently(case, curator
     assert first.is_new and first.vote.foresight_choice == "yes"
     cast_hindsight_vote(user=turncoat, case=case, choice="no")
     cast_hindsight_vote(user=newcomer, case=case, choice="no")  # no foresight answer
-    assert numbers(case) == {"foresight": (2, 0, 0), "hindsight": (1, 2, 0), "changed": 1}
+    assert numbers(case) == {
+        "foresight": (2, 0, 0), "hindsight": (1, 2, 0), "changed": 1, "from_foresight": 2
+    }  # fmt: skip
     assert case.hindsight_no == 2  # the caller's case carries the new tallies
 
     again = cast_hindsight_vote(user=turncoat, case=case, choice="yes")  # back to foresight
     assert again.changed and again.previous_choice == "no"
     same = cast_hindsight_vote(user=steady, case=case, choice="yes")
     assert not same.changed and not same.is_new
-    assert numbers(case) == {"foresight": (2, 0, 0), "hindsight": (2, 1, 0), "changed": 0}
+    assert numbers(case) == {
+        "foresight": (2, 0, 0), "hindsight": (2, 1, 0), "changed": 0, "from_foresight": 2
+    }  # fmt: skip
     assert HindsightVote.objects.count() == 3
     assert hindsight_drift(fix=False) == []
 
@@ -227,7 +232,9 @@ def test_the_recount_reports_and_fixes_drifted_hindsight_figures(case, curator, 
     add(curator, case)
     cast_hindsight_vote(user=voter, case=case, choice="yes")
     assert hindsight_drift(fix=False) == []
-    Case.objects.filter(pk=case.pk).update(foresight_no=4, hindsight_changed=0)
+    Case.objects.filter(pk=case.pk).update(
+        foresight_no=4, hindsight_changed=0, hindsight_from_foresight=3
+    )
     Case.objects.filter(pk=other.pk).update(hindsight_yes=2)
 
     drifts = hindsight_drift(fix=True)
@@ -236,10 +243,13 @@ def test_the_recount_reports_and_fixes_drifted_hindsight_figures(case, curator, 
     assert found == {
         (case.slug, "foresight_no", 4, 1),
         (case.slug, "hindsight_changed", 0, 1),
+        (case.slug, "hindsight_from_foresight", 3, 1),
         (other.slug, "hindsight_yes", 2, 0),
     }
     assert any("foresight_no stored 4, counted 1" in str(drift) for drift in drifts)
-    assert numbers(case) == {"foresight": (0, 1, 0), "hindsight": (1, 0, 0), "changed": 1}
+    assert numbers(case) == {
+        "foresight": (0, 1, 0), "hindsight": (1, 0, 0), "changed": 1, "from_foresight": 1
+    }  # fmt: skip
     assert numbers(other)["hindsight"] == (0, 0, 0)
     assert hindsight_drift(fix=False) == []
 

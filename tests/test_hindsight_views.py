@@ -342,7 +342,6 @@ def test_the_tools_offer_the_form_in_the_readers_language(case, curator, rf):
     assert 'id="hindsight"' not in html  # the section only comes out of band
 
 
-@pytest.mark.skip(reason="needs page integration")
 def test_the_case_page_shows_the_outcome_and_the_question(case, curator, user):
     known(case, curator)
     html = Client().get(case.get_absolute_url()).text

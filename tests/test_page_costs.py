@@ -52,7 +52,7 @@ def threads_of(case, count, authors):
 @pytest.fixture(params=[9, 5_000], ids=["9-comments", "5000-comments"])
 def busy_case(request, db, curator):
     """A case with every feature on: blind mode, an outcome update with hindsight answers,
-    and a related case."""
+    and a related case, itself blind (its bar shows only to whom may see it)."""
     case = CaseFactory(blind=True)
     case.sources.create(title="A post", language="de")
     authors = UserFactory.create_batch(4)
@@ -66,7 +66,9 @@ def busy_case(request, db, curator):
     )  # fmt: skip
     for voter in voters[:3]:
         cast_hindsight_vote(user=voter, case=case, choice="no")
-    link_cases(moderator=curator, case=case, other=CaseFactory(), note="Disclosed.", language="en")
+    related = CaseFactory(blind=True)
+    services.cast_vote(user=voters[0], case=related, choice="yes")
+    link_cases(moderator=curator, case=case, other=related, note="Disclosed.", language="en")
     return Case.objects.get(pk=case.pk)
 
 
@@ -74,12 +76,13 @@ def busy_case(request, db, curator):
 # related cases, outcome updates, threads (count, roots, replies), sources; nothing of the
 # result is read.
 ANONYMOUS_BLIND = 7
-# Once it shows: + the foresight voters who answered again, chart points, perspectives, best
-# per side (2), minds changed.
-ANONYMOUS = ANONYMOUS_BLIND + 6
-# + session, user, the viewer's vote, whether a comment of theirs is hidden, their ratings and
-# flags on the page (their hindsight answer comes in the hindsight section's one query)
-SIGNED_IN = ANONYMOUS + 6
+# Once it shows: + chart points, perspectives, best per side (2), minds changed (the foresight
+# and hindsight verdicts are stored on the case).
+ANONYMOUS = ANONYMOUS_BLIND + 5
+# + session, user, the viewer's vote, their hindsight and foresight answers (one query),
+# whether a comment of theirs is hidden, their ratings and flags on the page, their votes on
+# and reveals of the related blind cases (is their bar shown?)
+SIGNED_IN = ANONYMOUS + 9
 
 
 def without_token(html: str) -> str:
@@ -113,8 +116,9 @@ def test_case_page_queries_do_not_grow_with_the_comments(
     # A member: what everyone sees alike comes from the cache (the case's parts, the page of
     # threads, each comment's HTML), and so does the session; user, case, their vote, the
     # related cases and outcome updates, their hindsight answer, whether a comment of theirs
-    # is hidden here, their ratings and flags on the page.
-    with django_assert_num_queries(9):
+    # is hidden here, their ratings and flags on the page, their votes on and reveals of the
+    # related blind cases.
+    with django_assert_num_queries(11):
         client.get(busy_case.get_absolute_url())
 
 

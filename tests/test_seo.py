@@ -216,9 +216,7 @@ def test_the_shared_image_is_a_1200_by_630_png_among_the_static_files():
     ],
 )
 def test_the_verdict_as_text(counts, text):
-    case = Case(
-        votes_yes=counts[0], votes_no=counts[1], votes_depends=counts[2], blind_mode=False
-    )
+    case = Case(votes_yes=counts[0], votes_no=counts[1], votes_depends=counts[2], blind_mode=False)
     assert verdict_text(case) == text
 
 

@@ -41,6 +41,7 @@ DERIVED_FIELDS = [
     "hindsight_no",
     "hindsight_depends",
     "hindsight_changed",
+    "hindsight_from_foresight",
     "story_html",
     "search_document",
 ]
@@ -204,8 +205,9 @@ class Case(models.Model):
     verdict_shift = models.FloatField(null=True, editable=False)
     # Hindsight (cases/services/hindsight.py): when the first outcome update was published;
     # the answers voters held then (the foresight verdict, Vote.foresight_choice); the
-    # second question's tallies ("knowing what happened, did it make sense?", HindsightVote)
-    # and how many foresight voters answer it differently from their foresight answer.
+    # second question's tallies ("knowing what happened, did it make sense?", HindsightVote),
+    # how many foresight voters answered it, and how many of them differently from their
+    # foresight answer.
     outcome_known_at = models.DateTimeField(null=True, editable=False)
     foresight_yes = models.PositiveIntegerField(default=0, editable=False)
     foresight_no = models.PositiveIntegerField(default=0, editable=False)
@@ -214,6 +216,7 @@ class Case(models.Model):
     hindsight_no = models.PositiveIntegerField(default=0, editable=False)
     hindsight_depends = models.PositiveIntegerField(default=0, editable=False)
     hindsight_changed = models.PositiveIntegerField(default=0, editable=False)
+    hindsight_from_foresight = models.PositiveIntegerField(default=0, editable=False)
     # The story as sanitised HTML, rendered when the story is written (cases/markdown.py).
     story_html = models.TextField(blank=True, editable=False)
     # PostgreSQL: the weighted full-text document, kept current by a trigger (migration 0006);

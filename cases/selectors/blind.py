@@ -11,9 +11,13 @@ vote: that vote is then not blind.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from django.http import HttpRequest
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from cases.figures import MIN_BLIND_VOTES
 from cases.models import Case, VerdictReveal, Vote
@@ -75,3 +79,56 @@ def blind_comparison(case: Case) -> BlindComparison:
         current=verdict_of_counts(case.votes_yes, case.votes_no, case.votes_depends),
         min_votes=MIN_BLIND_VOTES,
     )
+
+
+# Where cached HTML shows another case's result (a list row, a featured card, a related case),
+# for cases in blind mode: its bar (`result`, which gives way to a note) and its shares in
+# words (`shares`, dropped), e.g. <!--result:12-->…<!--/result:12-->.
+RESULT_BLOCK = re.compile(r"<!--(result|shares):(\d+)-->(.*?)<!--/\1:\2-->", re.S)
+
+
+def marked_cases(html: str) -> set[int]:
+    """The ids of the cases whose result `html` marks."""
+    return {int(case_id) for _kind, case_id, _shown in RESULT_BLOCK.findall(html)}
+
+
+def unseen_cases(
+    request: HttpRequest, case_ids: set[int], *, votes: dict[int, str] | None = None
+) -> set[int]:
+    """Those of `case_ids` (blind cases) whose result this reader may not see yet: not in
+    their session's reveals, and for a member neither voted on (`votes`, their answers when
+    the caller has them; else one query) nor revealed on their account (one query), each
+    read only while some are left."""
+    unseen = set(case_ids) - set(request.session.get(SESSION_KEY, [])) if case_ids else set()
+    user = request.user
+    if unseen and user.is_authenticated:
+        if votes is None:
+            voted = Vote.objects.filter(user=user, case_id__in=sorted(unseen))
+            votes = dict.fromkeys(voted.values_list("case_id", flat=True), "")
+        unseen -= set(votes)
+    if unseen and user.is_authenticated:
+        seen = VerdictReveal.objects.filter(user=user, case_id__in=sorted(unseen))
+        unseen -= set(seen.values_list("case_id", flat=True))
+    return unseen
+
+
+def hide_results(html: SafeString, unseen: set[int]) -> SafeString:
+    """`html` with the marked results of the `unseen` cases replaced by a short note (and
+    their shares in words dropped), the others' markers removed."""
+    if "<!--result:" not in html and "<!--shares:" not in html:
+        return html
+    note = format_html('<span class="result-hidden-note">{}</span>', _("vote to see the verdict"))
+
+    def replace(match: re.Match) -> str:
+        kind, case_id, shown = match.groups()
+        if int(case_id) not in unseen:
+            return shown
+        return note if kind == "result" else ""
+
+    return mark_safe(RESULT_BLOCK.sub(replace, html))  # our templates' output, our own note
+
+
+def hide_unseen_results(request: HttpRequest, html: SafeString) -> SafeString:
+    """The cached `html` as this reader may see it (at most two queries, only when it marks
+    any case's result)."""
+    return hide_results(html, unseen_cases(request, marked_cases(html)))

@@ -13,17 +13,14 @@ cases in one indexed query (none for a visitor), and `with_viewer_votes` puts a 
 each marker, after the cache, so no viewer's vote is ever stored in the shared HTML.
 
 The result of a case in blind mode is hidden from a reader until they vote on it or ask to see
-it (cases/selectors/blind.py), in the list as on the case page: each row's bar sits between
-`<!--result:ID-->` and `<!--/result:ID-->` (its shares in words between `shares` markers),
-and `without_hidden_results` replaces them, after the cache, for the cases the viewer may not
-see yet (`hidden_results`: one query for a member's reveals, none for a visitor, whose reveals
-are in the session).
+it, in the list as on the case page: each such row's bar sits between `<!--result:ID-->` and
+`<!--/result:ID-->` (its shares in words between `shares` markers), which
+cases.selectors.blind.hide_unseen_results replaces after the cache.
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Iterable, Sequence
 
 from django.conf import settings
@@ -34,8 +31,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from cases.models import VOTE_BADGES, Case, VerdictReveal, Vote
-from cases.selectors.blind import SESSION_KEY
+from cases.models import VOTE_BADGES, Case, Vote
 from cases.translations import show_in_language
 
 # Part of every key: a new row layout must not be served from entries the old one wrote.
@@ -91,34 +87,3 @@ def with_viewer_votes(html: SafeString, votes: dict[int, str]) -> SafeString:
     for case_id, choice in votes.items():
         html = html.replace(vote_marker(case_id), vote_mark(choice))
     return mark_safe(html)  # our template's output with our own marks
-
-
-# A row's bar (`result`, which gives way to a note) and its shares in words (`shares`, dropped).
-RESULT_BLOCK = re.compile(r"<!--(result|shares):(\d+)-->(.*?)<!--/\1:\2-->", re.S)
-
-
-def hidden_results(request, cases: Sequence[Case], votes: dict[int, str]) -> set[int]:
-    """The ids of the shown cases whose result this viewer may not see yet: blind mode on,
-    no vote of theirs, no reveal (session; for a member also their account: one query, only
-    when such rows are shown)."""
-    hidden = {case.pk for case in cases if case.blind_mode and case.pk not in votes}
-    hidden -= set(request.session.get(SESSION_KEY, [])) if hidden else set()
-    if hidden and request.user.is_authenticated:
-        seen = VerdictReveal.objects.filter(user=request.user, case_id__in=sorted(hidden))
-        hidden -= set(seen.values_list("case_id", flat=True))
-    return hidden
-
-
-def without_hidden_results(html: SafeString, hidden: set[int]) -> SafeString:
-    """The cached `html` with the shares of the `hidden` cases replaced by a short note."""
-    if not hidden:
-        return html
-    note = format_html('<span class="result-hidden-note">{}</span>', _("vote to see the verdict"))
-
-    def replace(match: re.Match) -> str:
-        kind, case_id, shown = match.groups()
-        if int(case_id) not in hidden:
-            return shown
-        return note if kind == "result" else ""
-
-    return mark_safe(RESULT_BLOCK.sub(replace, html))  # our template's output, our own note

@@ -32,10 +32,7 @@ from cases.perspectives import verdict_by_perspective
 from cases.rule_of_thumb import agreement
 from cases.selectors import comments as comment_reads
 from cases.selectors.blind import blind_comparison, show_result
-
 from cases.selectors.hindsight import hindsight_section, outcome_tools
-
-
 from cases.selectors.related import link_tools, related_cases
 from cases.tallies import depends_conditions, vote_shift
 from cases.translations import show_in_language

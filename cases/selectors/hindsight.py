@@ -10,8 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import OuterRef, Subquery
 
 from cases.hindsight_forms import HindsightVoteForm, OutcomeUpdateForm
 from cases.models import Case, HindsightVote, OutcomeUpdate, Vote
@@ -62,11 +61,11 @@ def hindsight_section(
 ) -> dict[str, Any]:
     """The section's context, in at most two queries: the updates, and one read for the
     viewer's answers (their hindsight answer and foresight answer, unless `hindsight_vote`,
-    theirs, is given) together with how many foresight voters answered again (only when the
-    result is shown and both verdicts have votes). Nothing is read for a case whose outcome
-    is not known; the template then shows nothing."""
+    theirs, is given). The verdicts and how many foresight voters answered again are stored
+    on the case. Nothing is read for a case whose outcome is not known; the template then
+    shows nothing."""
     updates = outcome_updates(case)
-    answers = _answers(case, viewer, hindsight_vote=hindsight_vote, show_result=show_result)
+    answers = _answers(case, viewer, hindsight_vote=hindsight_vote)
     mine = answers["hindsight"]
     return {
         "case": case,
@@ -81,19 +80,16 @@ def hindsight_section(
         "hindsight_verdict": verdict_of_counts(
             case.hindsight_yes, case.hindsight_no, case.hindsight_depends
         ),
-        "foresight_answered_again": answers["answered_again"],
+        "foresight_answered_again": case.hindsight_from_foresight,  # stored
         "show_result": show_result,
         "hindsight_message": message,
     }
 
 
-def _answers(
-    case: Case, viewer, *, hindsight_vote: HindsightVote | None, show_result: bool
-) -> dict[str, Any]:
+def _answers(case: Case, viewer, *, hindsight_vote: HindsightVote | None) -> dict[str, Any]:
     """The viewer's hindsight and foresight answers (None / "" for a visitor or a reader who
-    gave none) and the foresight voters who answered the second question, in one query on
-    the case's row (none when nothing is needed)."""
-    answers: dict[str, Any] = {"hindsight": None, "foresight": "", "answered_again": 0}
+    gave none), in one query on the case's row (none for a visitor)."""
+    answers: dict[str, Any] = {"hindsight": None, "foresight": ""}
     if not case.outcome_known:
         return answers
     reads: dict[str, Any] = {}
@@ -107,16 +103,6 @@ def _answers(
         reads["foresight"] = Subquery(
             Vote.objects.filter(user=viewer, case=OuterRef("pk")).values("foresight_choice")[:1]
         )
-    if show_result and case.foresight_total and case.hindsight_total:
-        answered_again = (
-            HindsightVote.objects.filter(case=OuterRef("pk"))
-            .exclude(foresight_choice="")
-            .order_by()
-            .values("case")
-            .annotate(n=Count("pk"))
-            .values("n")
-        )
-        reads["answered_again"] = Coalesce(Subquery(answered_again), 0)
     if reads:
         row = Case.objects.filter(pk=case.pk).annotate(**reads).values(*reads).get()
         answers.update({name: value for name, value in row.items() if value is not None})

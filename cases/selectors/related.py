@@ -25,6 +25,7 @@ from cases.translations import reader_language, show_case_titles
 CASE_COLUMNS = (
     "id",
     "slug",
+    "blind_mode",
     "title",
     "language",
     "status",

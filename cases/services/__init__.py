@@ -27,6 +27,13 @@ from cases.services.curation import (
 )
 from cases.services.figures import TALLY_FIELDS, refresh_rule_figures
 from cases.services.flags import FLAGS_TO_HIDE, check_can_flag, flag_comment, resolve_flags
+from cases.services.hindsight import (
+    HindsightOutcome,
+    add_outcome_update,
+    cast_hindsight_vote,
+    remove_outcome_update,
+)
+from cases.services.links import link_cases, unlink_cases
 from cases.services.permissions import (
     can_delete_comment,
     can_edit_comment,
@@ -62,10 +69,13 @@ __all__ = [
     "MAX_PENDING_PROPOSALS",
     "TALLY_FIELDS",
     "Drift",
+    "HindsightOutcome",
     "VoteOutcome",
     "add_comment",
+    "add_outcome_update",
     "can_delete_comment",
     "can_edit_comment",
+    "cast_hindsight_vote",
     "cast_vote",
     "change_case_status",
     "check_can_delete_comment",
@@ -85,6 +95,7 @@ __all__ = [
     "hide_comment",
     "is_curator",
     "lift_suspension",
+    "link_cases",
     "mind_change_pending",
     "propose_case",
     "publish_proposal",
@@ -93,6 +104,7 @@ __all__ = [
     "recount_votes",
     "refresh_rule_figures",
     "reject_proposal",
+    "remove_outcome_update",
     "render_case_text",
     "reopen_case",
     "resolve_flags",
@@ -106,5 +118,6 @@ __all__ = [
     "suspend_user",
     "suspension_message",
     "unfeature_case",
+    "unlink_cases",
     "within_own_edit_window",
 ]

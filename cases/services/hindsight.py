@@ -230,6 +230,7 @@ def cast_hindsight_vote(*, user: User, case: Case, choice: str) -> HindsightOutc
         previous = None
         deltas[HINDSIGHT_FIELDS[choice]] = 1
         deltas["hindsight_changed"] = int(answer.changed_from_foresight)
+        deltas["hindsight_from_foresight"] = int(bool(foresight))
     else:
         previous = answer.choice
         if previous != choice:

@@ -19,7 +19,12 @@ from cases.models import Case, HindsightVote, Vote
 from cases.services.hindsight import FORESIGHT_FIELDS, HINDSIGHT_FIELDS
 from cases.services.recount import Drift
 
-HINDSIGHT_COUNTED = [*FORESIGHT_FIELDS.values(), *HINDSIGHT_FIELDS.values(), "hindsight_changed"]
+HINDSIGHT_COUNTED = [
+    *FORESIGHT_FIELDS.values(),
+    *HINDSIGHT_FIELDS.values(),
+    "hindsight_changed",
+    "hindsight_from_foresight",
+]
 
 
 def hindsight_drift(*, fix: bool) -> list[Drift]:
@@ -58,12 +63,17 @@ def _count(case_ids: Iterable[int] | None = None) -> dict[int, dict[str, int]]:
     hindsight = (
         rows(HindsightVote.objects.all())
         .values_list("case_id", "choice")
-        .annotate(n=Count("pk"), changed=Count("pk", filter=changed))
+        .annotate(
+            n=Count("pk"),
+            changed=Count("pk", filter=changed),
+            from_foresight=Count("pk", filter=~Q(foresight_choice="")),
+        )
         .order_by()
     )
-    for case_id, choice, n, changed_n in hindsight:
+    for case_id, choice, n, changed_n, from_foresight in hindsight:
         counted[case_id][HINDSIGHT_FIELDS[choice]] += n
         counted[case_id]["hindsight_changed"] += changed_n
+        counted[case_id]["hindsight_from_foresight"] += from_foresight
     return counted
 
 
