@@ -10,6 +10,7 @@ Run with: .venv/bin/pytest tests/test_browser_axe.py -m browser
 """
 
 import os
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -96,6 +97,8 @@ def site(curators_group):
         CaseFactory(category=category, slug=f"case-{n}", title=f"Payroll goes out, take {n}")
         for n in range(3)
     ]
+    cases[1].blind_mode = cases[2].blind_mode = True  # their results hidden until one votes
+    Case.objects.filter(pk__in=[cases[1].pk, cases[2].pk]).update(blind_mode=True)
     for case in cases:
         case.sources.create(title="A post", language="de")
         case.sources.create(title="A report", language="en", url="https://example.org/report")
@@ -107,6 +110,15 @@ def site(curators_group):
     services.add_comment(author=voters[0], case=case, body="Not for us.", parent=comment)
     rude = CommentFactory(case=case, author=voters[1], body="You are all idiots.")
     services.hide_comment(moderator=curator, comment=rude, reason="Insult")
+    # What happened next, the hindsight question, a related case (blind: a note, no bar).
+    services.add_outcome_update(
+        moderator=curator, case=case, happened_on=date(2013, 1, 17), text="It ended.",
+        source_title="A report", source_url="https://example.org/report", language="en",
+    )  # fmt: skip
+    services.cast_hindsight_vote(user=voters[0], case=case, choice="no")
+    services.link_cases(
+        moderator=curator, case=case, other=cases[1], note="Told the staff.", language="en"
+    )
     CaseFactory(
         category=category,
         slug="a-proposal",
@@ -115,7 +127,7 @@ def site(curators_group):
         status=Case.Status.PENDING,
         published_at=None,
     )
-    return {"case": case, "member": member, "curator": curator}
+    return {"case": case, "blind": cases[1], "member": member, "curator": curator}
 
 
 def scan(page, url: str, axe_source: str) -> list[dict]:
@@ -127,7 +139,8 @@ def scan(page, url: str, axe_source: str) -> list[dict]:
 def test_the_public_pages_have_no_accessibility_violations(live_server, page, site, axe_source):
     base = live_server.url
     found = []
-    for path in ["/", site["case"].get_absolute_url(), "/moderation/", "/users/carol/"]:
+    pages = [site["case"], site["blind"]]  # a blind case: its result hidden, the reveal button
+    for path in ["/", *[c.get_absolute_url() for c in pages], "/moderation/", "/users/carol/"]:
         found += scan(page, base + path, axe_source)
         found += scan(page, f"{base}{path}?lang=de", axe_source)  # German text, lang="de"
     check(found)
@@ -137,7 +150,12 @@ def test_a_members_pages_have_no_accessibility_violations(live_server, page, sit
     base = live_server.url
     log_in(page, base, "carol")
     found = []
-    for path in ["/", site["case"].get_absolute_url(), "/users/carol/"]:
+    for path in [
+        "/",
+        site["case"].get_absolute_url(),
+        site["blind"].get_absolute_url(),
+        "/users/carol/",
+    ]:
         found += scan(page, base + path, axe_source)
     check(found)
 
