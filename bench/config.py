@@ -35,6 +35,7 @@ PAGES = [
     Page("top", "list `/?sort=top`", "/?sort=top"),
     Page("divided", "list `/?sort=divided`", "/?sort=divided"),
     Page("split", "list `/?sort=split`", "/?sort=split"),
+    Page("shifted", "list `/?sort=shifted`", "/?sort=shifted"),
     Page("search", "search `/?q=call center`", "/?q=" + urllib.parse.quote("call center")),
     Page("rule", "`/rule-of-thumb/`", "/rule-of-thumb/"),
     Page("moderation", "`/moderation/`", "/moderation/"),

@@ -10,9 +10,11 @@ from django.db.models import Count, F, Q
 from accounts.models import User
 from cases.models import (
     Case,
+    CaseLink,
     Category,
     Comment,
     CommentVote,
+    HindsightVote,
     MindChange,
     ModerationLog,
     PerspectiveTally,
@@ -136,6 +138,21 @@ def test_stored_figures_match_the_rows(loaded):
     busiest = Case.objects.filter(LOAD_CASES).order_by("-event_count").first()
     assert busiest.vote_total and busiest.verdict_points.exists()
     assert busiest.comment_count == 0 or busiest.slug.startswith("bench-")
+
+
+def test_blind_votes_and_the_bench_cases_judgement(loaded):
+    """Most first votes are blind, so cases get a blind verdict and a shift; the bench cases
+    get an outcome update, hindsight answers and links, all counted like the rest."""
+    votes = Vote.objects.filter(case__in=Case.objects.filter(LOAD_CASES))
+    assert 0.6 < votes.filter(blind=True).count() / votes.count() < 0.95
+    assert Case.objects.filter(LOAD_CASES, verdict_shift__isnull=False).exists()
+    bench = Case.objects.filter(slug__startswith="bench-").order_by("pk")
+    for case in bench:
+        assert case.outcome_known and case.outcome_updates.count() == 1
+        assert case.foresight_total == case.vote_total
+        assert case.hindsight_total == HindsightVote.objects.filter(case=case).count() > 0
+    assert CaseLink.objects.filter(case_a__in=bench).count() == bench.count() - 1
+    assert recount_votes(fix=False) == []
 
 
 def test_leaves_everything_else_alone(others, loaded):

@@ -30,17 +30,22 @@ from django.db import connection, transaction
 from django.db.models import Q
 
 from accounts.models import User
+from cases.load_judgement import add_judgement
 from cases.markdown import render_markdown
 from cases.models import (
     Case,
+    CaseLink,
     Category,
     Comment,
     CommentVote,
+    HindsightVote,
     MindChange,
     ModerationLog,
+    OutcomeUpdate,
     PerspectiveTally,
     Source,
     VerdictPoint,
+    VerdictReveal,
     Vote,
     VoteEvent,
 )
@@ -410,6 +415,10 @@ class Command(BaseCommand):
                 # row, so its cost grows with the batch (10,000 cases: 177 s at 2,000, 109 s
                 # at 500); on SQLite Django's 999-parameter limit keeps batches smaller anyway.
                 rebuild_all_figures(batch_size=500)
+            with self.phase("judgement"):  # outcome, hindsight answers, links (bench cases)
+                self.hindsight_total = add_judgement(
+                    list(BENCH_SLUGS.values()), rng=self.blind_rng, batch_size=self.batch_size
+                )
             if connection.vendor == "postgresql":
                 with self.phase("analyze"), connection.cursor() as cursor:
                     cursor.execute("ANALYZE")
@@ -881,7 +890,11 @@ def delete_load_data() -> str:
     for model in (CommentVote, MindChange):
         model.objects.filter(comment__case__in=cases).delete()
     comments.delete()
-    for model in (Vote, VoteEvent, PerspectiveTally, VerdictPoint, MindChange, Source):
+    CaseLink.objects.filter(Q(case_a__in=cases) | Q(case_b__in=cases)).delete()
+    for model in (
+        Vote, VoteEvent, PerspectiveTally, VerdictPoint, MindChange, Source,
+        HindsightVote, OutcomeUpdate, VerdictReveal,
+    ):  # fmt: skip
         deleted, _ = model.objects.filter(case__in=cases).delete()
         if model in (Vote, VoteEvent):
             counts[model._meta.verbose_name_plural] = deleted
