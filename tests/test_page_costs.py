@@ -113,12 +113,12 @@ def test_case_page_queries_do_not_grow_with_the_comments(
     cache.clear()
     with django_assert_num_queries(SIGNED_IN):  # nothing cached: everything is read
         client.get(busy_case.get_absolute_url())
-    # A member: what everyone sees alike comes from the cache (the case's parts, the page of
-    # threads, each comment's HTML), and so does the session; user, case, their vote, the
-    # related cases and outcome updates, their hindsight answer, whether a comment of theirs
-    # is hidden here, their ratings and flags on the page, their votes on and reveals of the
+    # A member: what everyone sees alike comes from the cache (the case's parts, the related
+    # cases, the outcome updates, the page of threads, each comment's HTML), and so does the
+    # session; user, case, their vote, their hindsight answer, whether a comment of theirs is
+    # hidden here, their ratings and flags on the page, their votes on and reveals of the
     # related blind cases.
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(9):
         client.get(busy_case.get_absolute_url())
 
 
@@ -130,9 +130,9 @@ def test_htmx_vote_renders_only_the_vote_box(client, busy_case, django_assert_nu
     # the vote (in a savepoint here): the voter's and the case's rows locked, the vote read,
     # the reveal asked for, the vote written, perspective tallies, case figures, event, chart
     # point, the linked cases' pages bumped; then the parts that hid the result, out of band:
-    # the case's category (the fragments' key), related cases, outcome updates, the hindsight
-    # answer, chart points, perspectives, sources, best per side (2), minds changed.
-    with django_assert_num_queries(24):
+    # related cases, outcome updates, the hindsight answer, chart points, perspectives,
+    # sources, best per side (2), minds changed.
+    with django_assert_num_queries(23):
         response = client.post(url, {"choice": "no"}, headers=HTMX)
     assert response.text.lstrip().startswith('<section id="vote-box"')
     assert 'id="case-figures" class="case-layout-figures" data-hx-swap-oob="true"' in response.text

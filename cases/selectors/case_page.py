@@ -159,14 +159,14 @@ def case_page(
 
 
 def case_figures(case: Case) -> dict[str, Any]:
-    """The figures column (_case_figures.html): the parts every reader sees alike, read only
-    when their cached block is missing, and the related cases (one query)."""
+    """The figures column (_case_figures.html): the parts every reader sees alike, the
+    related cases among them, read only when their cached block is missing."""
     return {
         "sources": case.sources.all(),
         "perspective_verdicts": SimpleLazyObject(lambda: verdict_by_perspective(case)),
         "rule": agreement(case),
         "chart": SimpleLazyObject(lambda: chart_for(case)),
-        "related_cases": related_cases(case),
+        "related_cases": SimpleLazyObject(lambda: related_cases(case)),
     }
 
 

@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.db.models import OuterRef, Subquery
+from django.utils.functional import SimpleLazyObject
 
 from cases.hindsight_forms import HindsightVoteForm, OutcomeUpdateForm
 from cases.models import Case, HindsightVote, OutcomeUpdate, Vote
@@ -59,12 +61,15 @@ def hindsight_section(
     form: HindsightVoteForm | None = None,
     message: str = "",
 ) -> dict[str, Any]:
-    """The section's context, in at most two queries: the updates, and one read for the
+    """The section's context, in at most two queries: the updates (only when their cached
+    list is missing), and one read for the
     viewer's answers (their hindsight answer and foresight answer, unless `hindsight_vote`,
     theirs, is given). The verdicts and how many foresight voters answered again are stored
     on the case. Nothing is read for a case whose outcome is not known; the template then
     shows nothing."""
-    updates = outcome_updates(case)
+    # Read only when the template's cached list is missing (_hindsight.html): every change
+    # of the updates bumps the case's page version, which is in the list's key.
+    updates = SimpleLazyObject(lambda: outcome_updates(case))
     answers = _answers(case, viewer, hindsight_vote=hindsight_vote)
     mine = answers["hindsight"]
     return {
@@ -83,6 +88,7 @@ def hindsight_section(
         "foresight_answered_again": case.hindsight_from_foresight,  # stored
         "show_result": show_result,
         "hindsight_message": message,
+        "fragment_seconds": settings.FRAGMENT_CACHE_SECONDS,
     }
 
 

@@ -28,7 +28,6 @@ from cases.services.curation import (
 from cases.services.figures import TALLY_FIELDS, refresh_rule_figures
 from cases.services.flags import FLAGS_TO_HIDE, check_can_flag, flag_comment, resolve_flags
 from cases.services.hindsight import (
-    HindsightOutcome,
     add_outcome_update,
     cast_hindsight_vote,
     remove_outcome_update,
@@ -69,7 +68,6 @@ __all__ = [
     "MAX_PENDING_PROPOSALS",
     "TALLY_FIELDS",
     "Drift",
-    "HindsightOutcome",
     "VoteOutcome",
     "add_comment",
     "add_outcome_update",

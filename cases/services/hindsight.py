@@ -14,7 +14,6 @@ against the rows (cases/services/recount_hindsight.py).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
@@ -31,6 +30,7 @@ from cases.models.judgement import OUTCOME_TEXT_MAX
 from cases.services.figures import discussion_changed
 from cases.services.log import log_moderation
 from cases.services.permissions import check_can_participate, check_is_curator
+from cases.services.votes import VoteOutcome
 from outsourcing.i18n import site_languages
 
 HINDSIGHT_FIELDS = {
@@ -46,20 +46,6 @@ FORESIGHT_FIELDS = {
 SOURCE_TITLE_MAX = OutcomeUpdate._meta.get_field("source_title").max_length
 SOURCE_URL_MAX = OutcomeUpdate._meta.get_field("source_url").max_length
 REASON_MAX = settings.TEXT_LIMITS["reason"]
-
-
-@dataclass(frozen=True)
-class HindsightOutcome:
-    vote: HindsightVote
-    previous_choice: str | None
-
-    @property
-    def is_new(self) -> bool:
-        return self.previous_choice is None
-
-    @property
-    def changed(self) -> bool:
-        return self.previous_choice is not None and self.previous_choice != self.vote.choice
 
 
 def _clean_update(
@@ -205,7 +191,7 @@ def check_can_answer_hindsight(*, user: User, case: Case) -> None:
 
 
 @transaction.atomic
-def cast_hindsight_vote(*, user: User, case: Case, choice: str) -> HindsightOutcome:
+def cast_hindsight_vote(*, user: User, case: Case, choice: str) -> VoteOutcome:
     """Record the reader's answer knowing what happened; answering again changes it."""
     if choice not in HINDSIGHT_FIELDS:
         raise ValidationError(_("“%(choice)s” is not an answer.") % {"choice": choice})
@@ -250,4 +236,4 @@ def cast_hindsight_vote(*, user: User, case: Case, choice: str) -> HindsightOutc
             value = getattr(locked, field) + amount
             setattr(locked, field, value)
             setattr(case, field, value)
-    return HindsightOutcome(vote=answer, previous_choice=previous)
+    return VoteOutcome(vote=answer, previous_choice=previous)

@@ -10,7 +10,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from cases.models import Case, Comment, MindChange, VerdictReveal, Vote
+from cases.models import Case, Comment, HindsightVote, MindChange, VerdictReveal, Vote
 from cases.models.cases import DERIVED_FIELDS
 from cases.services.figures import TALLY_FIELDS, VoteState, apply_vote, discussion_changed
 from cases.services.links import bump_linked_pages
@@ -23,7 +23,9 @@ CONDITION_MAX_LENGTH = Vote._meta.get_field("condition").max_length
 
 @dataclass(frozen=True)
 class VoteOutcome:
-    vote: Vote
+    """What casting a vote (or a hindsight answer, cases/services/hindsight.py) did."""
+
+    vote: Vote | HindsightVote
     previous_choice: str | None
 
     @property

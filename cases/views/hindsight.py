@@ -37,7 +37,9 @@ def render_hindsight(
 @login_required(back=back_to_case)
 @rate_limited("vote", per="slug")
 def hindsight_vote(request: HtmxHttpRequest, slug: str) -> HttpResponse:
-    case = get_object_or_404(Case.objects.visible_to(request.user), slug=slug)
+    case = get_object_or_404(
+        Case.objects.visible_to(request.user).select_related("category"), slug=slug
+    )
     services.check_can_answer_hindsight(user=request.user, case=case)
     form = HindsightVoteForm(request.POST)
     if not form.is_valid():

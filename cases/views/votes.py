@@ -39,7 +39,9 @@ def render_revealed(
 @login_required(back=back_to_case)
 @rate_limited("vote", per="slug")
 def vote(request: HtmxHttpRequest, slug: str) -> HttpResponse:
-    case = get_object_or_404(Case.objects.visible_to(request.user), slug=slug)
+    case = get_object_or_404(
+        Case.objects.visible_to(request.user).select_related("category"), slug=slug
+    )
     services.check_can_participate(user=request.user, case=case)
     form = VoteForm(request.POST)
     if not form.is_valid():
@@ -76,7 +78,9 @@ def reveal(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """The "show me the verdict without voting" button: recorded on the member's account, or in a
     visitor's session (which their vote after logging in reads too); a vote cast afterwards
     is not blind. No login needed: a visitor may look before deciding to join."""
-    case = get_object_or_404(Case.objects.visible_to(request.user), slug=slug)
+    case = get_object_or_404(
+        Case.objects.visible_to(request.user).select_related("category"), slug=slug
+    )
     member = request.user if request.user.is_authenticated else None
     vote = Vote.objects.filter(user=member, case=case).first() if member else None
     if not case.blind_mode or vote is not None:
@@ -99,7 +103,9 @@ def reveal(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 @login_required(back=back_to_case)
 @rate_limited("changed_mind")
 def changed_mind(request: HtmxHttpRequest, slug: str) -> HttpResponse:
-    case = get_object_or_404(Case.objects.visible_to(request.user).in_language(), slug=slug)
+    case = get_object_or_404(
+        Case.objects.visible_to(request.user).in_language().select_related("category"), slug=slug
+    )
     services.check_can_participate(user=request.user, case=case)
     if request.method == "GET":
         context = case_page(request, case, order="best")
