@@ -1,13 +1,15 @@
 from django.urls import path
 
-from cases import views
+from cases import feeds, views
 
 app_name = "cases"
 
 urlpatterns = [
     path("", views.case_list, name="list"),
+    path("feeds/cases/", feeds.cases_feed, name="cases_feed"),
     path("cases/new/", views.propose, name="propose"),
     path("cases/<slug:slug>/", views.case_detail, name="detail"),
+    path("cases/<slug:slug>/feed/", feeds.case_comments_feed, name="case_comments_feed"),
     path("cases/<slug:slug>/edit/", views.proposal_edit, name="proposal_edit"),
     path("cases/<slug:slug>/vote/", views.vote, name="vote"),
     path("cases/<slug:slug>/reveal/", views.reveal, name="reveal"),
@@ -21,7 +23,19 @@ urlpatterns = [
     path("comments/<int:comment_id>/vote/", views.comment_rate, name="comment_rate"),
     path("comments/<int:comment_id>/flag/", views.flag_comment, name="comment_flag"),
     path("moderation/", views.moderation_log, name="moderation_log"),
+    path("moderation/feed/", feeds.moderation_feed, name="moderation_feed"),
+    path("users/<str:username>/feed/", feeds.user_comments_feed, name="user_comments_feed"),
     path("rule-of-thumb/", views.rule_of_thumb, name="rule_of_thumb"),
+    # Open data (cases/open_data.py): the page, and each stored file as it is.
+    path("data/", views.open_data, name="open_data"),
+    path("data/cases.json", views.open_data_download, {"name": "cases"}, name="open_data_cases"),
+    path(
+        "data/verdicts.csv",
+        views.open_data_download,
+        {"name": "verdicts"},
+        name="open_data_verdicts",
+    ),
+    path("data/votes.csv", views.open_data_download, {"name": "votes"}, name="open_data_votes"),
     path("curate/", views.review_queue, name="curate"),
     path(
         "curate/cases/<slug:slug>/publish/",

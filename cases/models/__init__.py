@@ -3,6 +3,7 @@
 from cases.models.cases import Case, Category, Source
 from cases.models.comments import Comment, CommentVote, Flag, MindChange
 from cases.models.figures import PerspectiveTally, VerdictPoint
+from cases.models.groups import GroupCaseShare, OpinionGroup, OpinionGroupRun, ReaderGroup
 from cases.models.judgement import CaseLink, HindsightVote, OutcomeUpdate, VerdictReveal
 from cases.models.moderation import ModerationLog
 from cases.models.translations import CaseTranslation, CategoryTranslation
@@ -18,11 +19,15 @@ __all__ = [
     "Comment",
     "CommentVote",
     "Flag",
+    "GroupCaseShare",
     "HindsightVote",
     "MindChange",
     "ModerationLog",
+    "OpinionGroup",
+    "OpinionGroupRun",
     "OutcomeUpdate",
     "PerspectiveTally",
+    "ReaderGroup",
     "Source",
     "VerdictPoint",
     "VerdictReveal",

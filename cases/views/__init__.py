@@ -14,6 +14,7 @@ from cases.views.flags import flag_comment
 from cases.views.hindsight import hindsight_vote, outcome_add, outcome_remove
 from cases.views.links import link_add, link_remove
 from cases.views.moderation import moderation_log, suspend_user, unsuspend_user
+from cases.views.open_data import open_data, open_data_download
 from cases.views.proposals import proposal_edit, propose
 from cases.views.rule import rule_of_thumb
 from cases.views.votes import changed_mind, reveal, vote
@@ -35,6 +36,8 @@ __all__ = [
     "link_add",
     "link_remove",
     "moderation_log",
+    "open_data",
+    "open_data_download",
     "outcome_add",
     "outcome_remove",
     "proposal_edit",
