@@ -72,6 +72,13 @@ class Comment(models.Model):
     # Wilson lower bound of the "convincing" share (threads.wilson_lower_bound), stored with
     # the ratings so that "best" is an ORDER BY on an indexed column.
     wilson = models.FloatField(_("ranking score"), default=0.0, editable=False)
+    # How convincing readers from different opinion groups found it (cases/bridging.py), and
+    # from how many groups it has enough ratings: stored when the groups are computed, read
+    # by the `bridging` order; NULL before any computation.
+    bridging = models.FloatField(_("bridging score"), null=True, editable=False)
+    bridging_groups = models.PositiveSmallIntegerField(
+        _("groups that rated it"), default=0, editable=False
+    )
     hidden_at = models.DateTimeField(_("hidden"), null=True, blank=True)
     hidden_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

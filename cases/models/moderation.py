@@ -48,6 +48,7 @@ class ModerationLog(models.Model):
         UNLINK_CASES = "unlink_cases", _("Removed a link between cases")
         BLIND_ON = "blind_on", _("Hid the result until people vote")
         BLIND_OFF = "blind_off", _("Showed the result before people vote")
+        LABEL_GROUP = "label_group", _("Named an opinion group")
 
     moderator = models.ForeignKey(
         settings.AUTH_USER_MODEL,
