@@ -2,7 +2,7 @@ from allauth.account import forms as allauth_forms
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
+from accounts.models import DigestPreference, Notification, User
 
 
 class PerspectiveForm(forms.ModelForm):
@@ -42,3 +42,17 @@ class SignupForm(allauth_forms.SignupForm):
         for error in held_back:
             self.add_error("password1", error)
         return cleaned
+
+
+class DigestForm(forms.Form):
+    """How often one kind of notification comes by email (a form per kind on /account/)."""
+
+    kind = forms.ChoiceField(
+        choices=Notification.Kind.choices,
+        error_messages={"invalid_choice": _("“%(value)s” is not a kind of notification.")},
+    )
+    frequency = forms.ChoiceField(
+        label=_("Email digest"),
+        choices=DigestPreference.Frequency.choices,
+        error_messages={"invalid_choice": _("“%(value)s” is not a frequency.")},
+    )

@@ -19,6 +19,8 @@ from accounts.languages import site_language
 from accounts.models import User
 from cases.decorators import login_required
 from cases.http import form_errors, refuse
+from cases.selectors.groups import reader_group
+from cases.selectors.notifications import digest_settings
 from cases.services.perspectives import set_perspective
 from cases.translations import show_case_titles
 from outsourcing.limits import check_rate, rate_limited
@@ -44,6 +46,8 @@ def profile(request: HttpRequest, username: str) -> HttpResponse:
         "is_own_profile": is_own,
         # Only the proposer sees their proposals and the curators' notes (one query).
         "proposals": person.proposals.order_by("-created_at", "-id") if is_own else None,
+        # Which opinion group one is closest to: only ever on one's own profile (one query).
+        "opinion_group": reader_group(person) if is_own else None,
         "minds_changed": minds_changed,
         "votes_page": Paginator(votes, per_page).get_page(request.GET.get("votes")),
         "comments_page": Paginator(comments, per_page).get_page(request.GET.get("comments")),
@@ -66,13 +70,14 @@ def _settings_url() -> str:
 @login_required
 def account_settings(request: HttpRequest) -> HttpResponse:
     """One's own account: email addresses and password (allauth's pages, linked from here),
-    the perspective and the language. Only ever the signed-in person's own."""
+    the perspective, the language and the email digests. Only ever the signed-in person's own."""
     person = request.user
     context = {
         "person": person,
         "perspective_form": PerspectiveForm(instance=person),
         # The account's addresses, primary first (one query; allauth's page manages them).
         "email_addresses": EmailAddress.objects.filter(user=person).order_by("-primary", "email"),
+        "digest_settings": digest_settings(person),  # a form per kind of notification (one query)
     }
     return render(request, SETTINGS_TEMPLATE, context)
 

@@ -59,6 +59,12 @@ PAGES = [
         "case500-in", "case, 500 comments, signed in", "/cases/bench-500-comments/", signed_in=True
     ),
     Page("case5000", "case, 5,000 comments, anonymous", "/cases/bench-5000-comments/"),
+    # The comments in the order across opinion groups (the default once groups exist).
+    Page(
+        "case500-bridging",
+        "case, 500 comments, anonymous, `?order=bridging`",
+        "/cases/bench-500-comments/?order=bridging",
+    ),
     Page(
         "vote-htmx",
         "vote POST with htmx",

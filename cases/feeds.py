@@ -244,6 +244,8 @@ class ModerationLogFeed(AtomFeed):
         """What the act was about, as the log's "On" column says it (in plain text)."""
         if row.action in (ModerationLog.Action.SUSPEND, ModerationLog.Action.UNSUSPEND):
             return row.subject_name or gettext("something since removed")
+        if row.action == ModerationLog.Action.LABEL_GROUP:
+            return gettext("the opinion groups")
         case = row.case or (row.comment.case if row.comment else None)
         if case is None:
             return gettext("something since removed")

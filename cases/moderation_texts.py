@@ -27,6 +27,8 @@ The `params` each code reads:
   `reason`
 - `add_outcome`, `remove_outcome`: `{"date": the update's ISO 8601 date}` (when it happened);
   removing: the reason is the row's `reason`
+- `label_group`: `{"number": the group's number, "label": the new label ("": the automatic
+  one again), "previous": the curator's label before ("": none)}`
 """
 
 from __future__ import annotations
@@ -184,6 +186,21 @@ def _outcome_removed(params: Mapping, note: str) -> str:
     return _with_note(sentence, note)
 
 
+def _group_labelled(params: Mapping, note: str) -> str:
+    values = {
+        "number": int(params["number"]),
+        "label": params["label"],
+        "previous": params["previous"],
+    }
+    if not values["label"]:
+        sentence = gettext("Group %(number)d shows its automatic label again.")
+    elif values["previous"]:
+        sentence = gettext("Renamed group %(number)d from “%(previous)s” to “%(label)s”.")
+    else:
+        sentence = gettext("Named group %(number)d “%(label)s”.")
+    return _with_note(sentence % values, note)
+
+
 # Codes with a sentence of their own; every other code (a curator hiding, editing, deleting,
 # restoring, publishing, closing…) is told in the curator's own words only.
 _SENTENCES: dict[str, Callable[[Mapping, str], str]] = {
@@ -197,6 +214,7 @@ _SENTENCES: dict[str, Callable[[Mapping, str], str]] = {
     "unlink_cases": _cases_unlinked,
     "add_outcome": _outcome_added,
     "remove_outcome": _outcome_removed,
+    "label_group": _group_labelled,
 }
 
 

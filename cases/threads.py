@@ -4,6 +4,13 @@ A page of threads is loaded by cases/selectors/comments.py: the page's top-level
 in SQL order (the same order `sort_key` gives, on the stored `wilson`), then their replies by
 `root_id`; they are arranged here in Python. A case with 5,000 comments costs what one with 50
 does: only one page of threads is ever read or rendered.
+
+The orders: "best" by the Wilson lower bound of a comment's "convincing" share
+(`wilson_lower_bound`, stored as `Comment.wilson` by every rating); "bridging" by how
+convincing readers from different opinion groups found it (the lowest of the groups' Wilson
+bounds, comments rated by one group only below those rated by two or more: cases/bridging.py,
+stored as `Comment.bridging` by each run of the groups), the default once groups exist
+(cases/selectors/comments.py, `default_order`); "new" and "old" by date.
 """
 
 from __future__ import annotations
@@ -18,8 +25,10 @@ from django.urls import get_script_prefix, reverse
 
 from cases.models import Comment
 
-ORDERS = ("best", "new", "old")
+ORDERS = ("bridging", "best", "new", "old")
+# Without opinion groups; once they exist "bridging" is (cases/selectors/comments.py).
 DEFAULT_ORDER = "best"
+BRIDGING_ORDER = "bridging"
 THREADS_PER_PAGE = 20
 
 # 80 % confidence: the z-score Lobsters uses for its comment ranking.
@@ -35,6 +44,9 @@ def wilson_lower_bound(up: int, down: int, z: float = WILSON_Z) -> float:
 
     It ranks a comment by how convincing it is *at least*, given how few ratings it has:
     10 of 10 beats 1 of 1, and an unrated comment scores 0.
+
+    The "bridging" order takes this bound once per opinion group, from that group's members'
+    ratings only, and ranks a comment by the lowest of them (cases/bridging.py).
     """
     n = up + down
     if n == 0:
@@ -46,25 +58,30 @@ def wilson_lower_bound(up: int, down: int, z: float = WILSON_Z) -> float:
     return (centre - spread) / (1 + z2 / n)
 
 
+def _best_key(c: Comment) -> tuple:
+    # Wilson bound (stored), then more ratings, then the older comment (read longer)
+    return (-c.wilson, -(c.upvotes + c.downvotes), c.created_at.timestamp(), c.pk)
+
+
 def sort_key(order: str):
     if order == "new":
         return lambda c: (-c.created_at.timestamp(), -c.pk)
     if order == "old":
         return lambda c: (c.created_at.timestamp(), c.pk)
-    # best: Wilson bound (stored), then more ratings, then the older comment (read longer)
-    return lambda c: (
-        -c.wilson,
-        -(c.upvotes + c.downvotes),
-        c.created_at.timestamp(),
-        c.pk,
-    )
+    if order == BRIDGING_ORDER:
+        # The stored bridging score, comments without one last; ties as "best".
+        return lambda c: (c.bridging is None, -(c.bridging or 0.0), *_best_key(c))
+    return _best_key
 
 
 # The SQL spelling of sort_key, for ordering top-level comments in the database.
+BEST_SQL_ORDER = ("-wilson", (F("upvotes") + F("downvotes")).desc(), "created_at", "pk")
 SQL_ORDER = {
     "new": ("-created_at", "-pk"),
     "old": ("created_at", "pk"),
-    "best": ("-wilson", (F("upvotes") + F("downvotes")).desc(), "created_at", "pk"),
+    "best": BEST_SQL_ORDER,
+    # NULLS LAST spelled out: PostgreSQL puts NULLs first in a descending order, SQLite last.
+    BRIDGING_ORDER: (F("bridging").desc(nulls_last=True), *BEST_SQL_ORDER),
 }
 
 

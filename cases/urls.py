@@ -26,6 +26,7 @@ urlpatterns = [
     path("moderation/feed/", feeds.moderation_feed, name="moderation_feed"),
     path("users/<str:username>/feed/", feeds.user_comments_feed, name="user_comments_feed"),
     path("rule-of-thumb/", views.rule_of_thumb, name="rule_of_thumb"),
+    path("groups/", views.groups, name="groups"),
     # Open data (cases/open_data.py): the page, and each stored file as it is.
     path("data/", views.open_data, name="open_data"),
     path("data/cases.json", views.open_data_download, {"name": "cases"}, name="open_data_cases"),
@@ -65,6 +66,7 @@ urlpatterns = [
         views.case_tool,
         name="case_tool",
     ),
+    path("curate/groups/<int:group_id>/label/", views.group_label, name="group_label"),
     path("curate/users/<str:username>/suspend/", views.suspend_user, name="suspend_user"),
     path("curate/users/<str:username>/unsuspend/", views.unsuspend_user, name="unsuspend_user"),
 ]

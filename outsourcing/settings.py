@@ -389,12 +389,12 @@ RATE_LIMITS = {
         "ip": ["240/m"],
     },
     "flag": {"account": ["10/h", "50/d"], "new_account": ["3/h", "10/d"], "ip": ["60/h"]},
-    # Every attempt counts, a form sent back with errors too; the 3 pending proposals a person
-    # may have (MAX_PENDING_PROPOSALS) bound the proposals themselves.
+    # Every attempt counts (errors too); MAX_PENDING_PROPOSALS bounds the proposals themselves.
     "proposal": {"account": ["20/h", "50/d"], "new_account": ["10/h", "20/d"], "ip": ["60/h"]},
     "perspective": {"account": ["10/h"], "new_account": ["10/h"], "ip": ["60/h"]},
     "language": {"account": ["30/h"], "new_account": ["30/h"]},  # stored on the account
     "changed_mind": {"account": ["30/h"], "new_account": ["10/h"], "ip": ["120/h"]},
     "reveal": {"account": ["60/m"], "new_account": ["30/m"], "ip": ["120/m"]},
     "curation": {"account": ["60/m"], "new_account": ["30/m"], "ip": ["120/m"]},
+    "notifications": {"account": ["60/m"], "new_account": ["30/m"], "ip": ["120/m"]},
 }

@@ -2,6 +2,7 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts import notification_views
 from accounts import views as account_views
 from cases import sitemaps
 
@@ -20,6 +21,25 @@ urlpatterns = [
     # One's own account: email and password (allauth's pages), perspective, language.
     path("account/", account_views.account_settings, name="account_settings"),
     path("users/me/perspective/", account_views.perspective_update, name="perspective_update"),
+    # Notifications (accounts/notification_views.py): the page, marking read, the digests.
+    path("notifications/", notification_views.notifications, name="notifications"),
+    path(
+        "notifications/read/",
+        notification_views.notifications_read_all,
+        name="notifications_read_all",
+    ),
+    path(
+        "notifications/<int:notification_id>/read/",
+        notification_views.notification_read,
+        name="notification_read",
+    ),
+    path("account/digests/", notification_views.digest_update, name="digest_update"),
+    # The digest emails' link: no login, the signed token is the permission.
+    path(
+        "notifications/unsubscribe/",
+        notification_views.digest_unsubscribe,
+        name="digest_unsubscribe",
+    ),
     path("users/<str:username>/", account_views.profile, name="profile"),
     path("", include("cases.urls")),
 ]

@@ -25,8 +25,9 @@ SKIPPED_NAMESPACES = {"admin"}
 SKIPPED_PREFIXES = ("admin/", "accounts/")  # Django's admin and allauth guard themselves
 # POSTs that need no login: the language switch sets a cookie (and, rate-limited, a signed-in
 # person's language on their account); "show me the verdict" keeps a visitor's reveal in the
-# session (a member's on the account), rate-limited too.
-NOT_WRITES = {"i18n/setlang/", "cases/<slug:slug>/reveal/"}
+# session (a member's on the account), rate-limited too. A digest's unsubscribe link needs no
+# login: its signed token is the permission (rate-limited).
+NOT_WRITES = {"i18n/setlang/", "cases/<slug:slug>/reveal/", "notifications/unsubscribe/"}
 
 
 def site_routes(resolver=None, prefix=""):
@@ -65,6 +66,8 @@ def values(case):
         "username": member.username,
         "link_id": 1,
         "update_id": 1,
+        "notification_id": 1,
+        "group_id": 1,  # an opinion group need not exist either
     }
 
 

@@ -231,8 +231,9 @@ def many_cases(request, curator):
 
 # count, the page of cases, the categories for the filter, the featured cases
 VISITOR = 4
-# + the user (the session comes from the cache) and their votes on the shown cases
-MEMBER = VISITOR + 2
+# + the user (the session comes from the cache), their votes on the shown cases and their
+# unread notifications (the header's count)
+MEMBER = VISITOR + 3
 
 
 def test_the_list_costs_the_same_at_any_size(client, many_cases, django_assert_num_queries):

@@ -158,7 +158,8 @@ def test_the_page_costs_the_same_at_two_sizes(
         client.force_login(world["second"])
     build()
     client.get("/data/")  # the session is cached after the first request
-    expected = 1 if signed_in else 0  # the signed-in person; the session is in the cache
+    # the signed-in person and their unread notifications (the header); the session is cached
+    expected = 2 if signed_in else 0
     with django_assert_num_queries(expected):
         small = client.get("/data/").text
 

@@ -73,16 +73,16 @@ def busy_case(request, db, curator):
 
 
 # While the result is hidden (blind mode, a visitor who has not asked to see it): case,
-# related cases, outcome updates, threads (count, roots, replies), sources; nothing of the
-# result is read.
-ANONYMOUS_BLIND = 7
-# Once it shows: + chart points, perspectives, best per side (2), minds changed (the foresight
-# and hindsight verdicts are stored on the case).
-ANONYMOUS = ANONYMOUS_BLIND + 5
+# whether opinion groups exist (the comments' default order; then cached), related cases,
+# outcome updates, threads (count, roots, replies), sources; nothing of the result is read.
+ANONYMOUS_BLIND = 8
+# Once it shows: + chart points, perspectives, verdict by group, best across camps, best per
+# side (2), minds changed (the foresight and hindsight verdicts are stored on the case).
+ANONYMOUS = ANONYMOUS_BLIND + 7
 # + session, user, the viewer's vote, their hindsight and foresight answers (one query),
 # whether a comment of theirs is hidden, their ratings and flags on the page, their votes on
-# and reveals of the related blind cases (is their bar shown?)
-SIGNED_IN = ANONYMOUS + 9
+# and reveals of the related blind cases (is their bar shown?), their unread notifications
+SIGNED_IN = ANONYMOUS + 10
 
 
 def without_token(html: str) -> str:
@@ -117,8 +117,8 @@ def test_case_page_queries_do_not_grow_with_the_comments(
     # cases, the outcome updates, the page of threads, each comment's HTML), and so does the
     # session; user, case, their vote, their hindsight answer, whether a comment of theirs is
     # hidden here, their ratings and flags on the page, their votes on and reveals of the
-    # related blind cases.
-    with django_assert_num_queries(9):
+    # related blind cases, their unread notifications.
+    with django_assert_num_queries(10):
         client.get(busy_case.get_absolute_url())
 
 
@@ -131,8 +131,8 @@ def test_htmx_vote_renders_only_the_vote_box(client, busy_case, django_assert_nu
     # the reveal asked for, the vote written, perspective tallies, case figures, event, chart
     # point, the linked cases' pages bumped; then the parts that hid the result, out of band:
     # related cases, outcome updates, the hindsight answer, chart points, perspectives,
-    # sources, best per side (2), minds changed.
-    with django_assert_num_queries(23):
+    # verdict by group, sources, best across camps, best per side (2), minds changed.
+    with django_assert_num_queries(25):
         response = client.post(url, {"choice": "no"}, headers=HTMX)
     assert response.text.lstrip().startswith('<section id="vote-box"')
     assert 'id="case-figures" class="case-layout-figures" data-hx-swap-oob="true"' in response.text

@@ -13,8 +13,10 @@ from tests.factories import CaseFactory, CategoryFactory, CommentFactory, UserFa
 
 # case, sources, threads (count, roots, replies), best per side (2), minds changed,
 # perspectives, the chart's points (these cases have 10+ votes), related cases (the case page
-# with every feature on: tests/test_page_costs.py)
-CASE_PAGE_QUERIES = 11
+# with every feature on: tests/test_page_costs.py); whether opinion groups exist (the
+# comments' default order), the verdict by group (stored by the groups' last run, not by
+# votes: one read whenever the figures' cached block is rendered), best across camps
+CASE_PAGE_QUERIES = 14
 
 
 def vote_url(case):
@@ -235,8 +237,8 @@ def test_case_page_runs_a_constant_number_of_queries(
         services.rate_comment(user=viewer, comment=comments[0], value=1)
     # case, sources, all comments (with authors and their votes), the shift, the conditions,
     # the verdict by perspective, the chart; logged in: user, the viewer's vote, ratings,
-    # flags (the session comes from the cache)
-    with django_assert_num_queries(CASE_PAGE_QUERIES + (5 if logged_in else 0)):
+    # flags, their unread notifications (the session comes from the cache)
+    with django_assert_num_queries(CASE_PAGE_QUERIES + (6 if logged_in else 0)):
         response = client.get(case.get_absolute_url())
     assert response.status_code == 200
     # One page of threads (THREADS_PER_PAGE roots with their replies), however many there are.

@@ -122,6 +122,13 @@ class Comment(models.Model):
                 name="comment_root_best_idx",
                 condition=Q(parent__isnull=True),
             ),
+            # The "bridging" order of the roots (descending: NULLs last on SQLite, as the
+            # order asks; PostgreSQL reads it for the case's roots and sorts them).
+            models.Index(
+                fields=["case", "-bridging", "created_at"],
+                name="comment_root_bridging_idx",
+                condition=Q(parent__isnull=True),
+            ),
             models.Index(
                 fields=["case", "-minds_changed"],
                 name="comment_minds_idx",

@@ -27,11 +27,13 @@ from django.utils.translation import gettext as _
 from cases import services, threads
 from cases.charts import chart_for
 from cases.forms import CommentForm, VoteForm
+from cases.groups_version import groups_version
 from cases.models import Case, MindChange, Vote
 from cases.perspectives import verdict_by_perspective
 from cases.rule_of_thumb import agreement
 from cases.selectors import comments as comment_reads
 from cases.selectors.blind import blind_comparison, show_result
+from cases.selectors.groups_page import group_verdicts
 from cases.selectors.hindsight import hindsight_section, outcome_tools
 from cases.selectors.related import link_tools, related_cases
 from cases.tallies import depends_conditions, vote_shift
@@ -39,10 +41,13 @@ from cases.translations import show_in_language
 
 
 def comment_order(request: HttpRequest) -> str:
-    order = request.GET.get("order") or threads.DEFAULT_ORDER
+    """The order asked for, or the default (`comment_reads.default_order`: "bridging" once
+    opinion groups exist, "best" until then)."""
+    order = request.GET.get("order") or comment_reads.default_order()
     if order not in threads.ORDERS:
         raise BadRequest(
-            _("“%(order)s” is not a comment order: use best, new or old.") % {"order": order}
+            _("“%(order)s” is not a comment order: use bridging, best, new or old.")
+            % {"order": order}
         )
     return order
 
@@ -114,7 +119,7 @@ def comment_section(
     return {
         "case": case,
         "order": order,
-        "orders": threads.ORDERS,
+        "orders": comment_reads.comment_orders(order),
         "threads_page": thread_page.page,
         "comment_nodes": thread_page.nodes,
         "comment_count": case.comment_count,
@@ -164,6 +169,10 @@ def case_figures(case: Case) -> dict[str, Any]:
     return {
         "sources": case.sources.all(),
         "perspective_verdicts": SimpleLazyObject(lambda: verdict_by_perspective(case)),
+        # Stored by the last run of the groups, not by votes: the cached block's key carries
+        # the groups' state too (a cache read, no query).
+        "group_verdicts": SimpleLazyObject(lambda: group_verdicts(case)),
+        "groups_version": SimpleLazyObject(groups_version),
         "rule": agreement(case),
         "chart": SimpleLazyObject(lambda: chart_for(case)),
         "related_cases": SimpleLazyObject(lambda: related_cases(case)),
@@ -174,6 +183,7 @@ def highlights(case: Case) -> dict[str, Any]:
     """Above the thread (_highlights.html), read only when its cached block is missing."""
     return {
         "best_by_side": SimpleLazyObject(lambda: comment_reads.best_by_side(case)),
+        "best_across_camps": SimpleLazyObject(lambda: comment_reads.best_across_camps(case)),
         "most_minds_changed": SimpleLazyObject(lambda: comment_reads.most_minds_changed(case)),
     }
 
@@ -208,17 +218,20 @@ def single_comment(request: HttpRequest, comment) -> dict[str, Any] | None:
 
 
 # Part of the visitor's page key: a new page layout must not be served from the old one's entries.
-PAGE_LAYOUT = "3"
+PAGE_LAYOUT = "4"
 # Where a visitor's own CSRF token goes in their cached page (the reveal button's form).
 CSRF_MARKER = "<!--csrf-token-->"
 
 
 def case_page_cache_key(case: Case, *, order: str, page: str, shown: bool = True) -> str:
     """Everything the visitor's page depends on: the case (`Case.cache_version`), the
-    comment order and page, whether the result is shown (blind mode), the language (and the
+    comment order and page, whether the result is shown (blind mode; then the verdict by
+    group shows too, so the groups' state is part of the key), the language (and the
     layout)."""
     page_number = page if page.isascii() and page.isdecimal() and len(page) < 7 else "1"
     parts = ["case-page", PAGE_LAYOUT, case.cache_version, order, page_number]
+    if shown:
+        parts.append(groups_version())
     return ":".join([*parts, "shown" if shown else "blind", get_language() or ""])
 
 

@@ -24,9 +24,27 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from cases import services, threads
+from cases.bridging import MIN_BRIDGED_GROUPS
 from cases.models import Case, Comment, CommentVote, Flag, Vote
+from cases.selectors.groups import groups_shown
 
 BEST_ORDER = threads.SQL_ORDER["best"]
+BRIDGING_ORDER = threads.SQL_ORDER[threads.BRIDGING_ORDER]
+
+
+def default_order() -> str:
+    """The comments' order when the reader asks for none: "bridging" once opinion groups
+    exist (a stored run with two shown groups or more), "best" until then. From the cache:
+    no query per request."""
+    return threads.BRIDGING_ORDER if groups_shown() else threads.DEFAULT_ORDER
+
+
+def comment_orders(order: str) -> tuple[str, ...]:
+    """The orders a reader is offered: "bridging" only once there are groups to bridge
+    (or when it is the one asked for)."""
+    if order == threads.BRIDGING_ORDER or groups_shown():
+        return threads.ORDERS
+    return tuple(value for value in threads.ORDERS if value != threads.BRIDGING_ORDER)
 
 
 def _shown(viewer_id: int | None) -> Q:
@@ -162,6 +180,19 @@ def best_by_side(case: Case) -> dict[str, Comment]:
         if comment is not None:
             best[str(side)] = comment
     return best
+
+
+def best_across_camps(case: Case) -> Comment | None:
+    """The readable comment that convinced readers across camps most: rated by two opinion
+    groups or more, and found convincing by some of each (a bridging score above 0). One
+    LIMIT 1 query on the stored score (cases/bridging.py)."""
+    return (
+        readable_comments(case)
+        .filter(bridging_groups__gte=MIN_BRIDGED_GROUPS, bridging__gt=0)
+        .select_related("author")
+        .order_by(*BRIDGING_ORDER)
+        .first()
+    )
 
 
 def most_minds_changed(case: Case, limit: int = 3) -> list[Comment]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import Count, F, FloatField, Min
 from django.db.models.functions import Cast, Greatest
 
@@ -26,14 +27,31 @@ CONSENSUS_CASES = 10
 # A consensus case: in every shown group, more than this share gave the same answer.
 CONSENSUS_SHARE = 0.5
 
+GROUPS_SHOWN_KEY = "opinion-groups:shown"
+GROUPS_SHOWN_SECONDS = 10 * 60
+
 SHARE_TOTAL = F("votes_yes") + F("votes_no") + F("votes_depends")
 SHARE_COLUMNS = ("id", "group_id", "votes_yes", "votes_no", "votes_depends", "distance", "place")
-CASE_COLUMNS = ("case__id", "case__slug", "case__title", "case__language")
+# The cases' columns /groups/ shows; blind_mode: whether their results are hidden until a vote.
+CASE_COLUMNS = ("case__id", "case__slug", "case__title", "case__language", "case__blind_mode")
 
 
 def latest_run() -> OpinionGroupRun | None:
     """The last computation (when, how many groups, how long it took). One query."""
     return OpinionGroupRun.objects.order_by("-created_at", "-id").first()
+
+
+def groups_shown() -> bool:
+    """Whether the latest run found at least two groups big enough to show: the comments'
+    default order is then "bridging" (cases/selectors/comments.py). Read on every case page,
+    so kept in the cache: one query on a miss, none otherwise. `store_opinion_groups` drops
+    it when a run is stored; with a memory cache per process (no REDIS_URL) the other
+    processes see the new run within GROUPS_SHOWN_SECONDS."""
+    shown = cache.get(GROUPS_SHOWN_KEY)
+    if shown is None:
+        shown = OpinionGroup.objects.filter(size__gte=MIN_GROUP_SIZE).order_by()[:2].count() >= 2
+        cache.set(GROUPS_SHOWN_KEY, shown, GROUPS_SHOWN_SECONDS)
+    return shown
 
 
 def latest_groups() -> list[OpinionGroup]:
@@ -59,7 +77,7 @@ def _counted_shares():
 
 def furthest_cases(*, limit: int = FURTHEST_CASES) -> dict[int, list[GroupCaseShare]]:
     """{group id: its shares on the `limit` cases where it stands furthest from the other
-    readers, furthest first}, each share with its case (id, slug, title, language). One query,
+    readers, furthest first}, each share with its case (CASE_COLUMNS). One query,
     whatever the number of groups: the places were stored by the run (a case unpublished
     since then is left out, and its group shows one case fewer until the next run)."""
     shares = (
@@ -90,7 +108,7 @@ def case_group_verdicts(case: Case) -> list[GroupCaseShare]:
 
 @dataclass(frozen=True)
 class ConsensusCase:
-    case: Case  # id, slug, title and language loaded
+    case: Case  # CASE_COLUMNS loaded
     answer: str  # Vote.Choice value every group gave most
     agreement: float  # the lowest share of that answer over the groups
     shares: list[GroupCaseShare]  # one per shown group, by group number

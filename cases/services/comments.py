@@ -16,6 +16,7 @@ from cases.markdown import render_markdown
 from cases.models import Case, Comment, CommentVote, ModerationLog
 from cases.services.figures import comment_readability_changed, discussion_changed
 from cases.services.log import log_moderation
+from cases.services.notifications import notify_comment_visibility, notify_reply
 from cases.services.permissions import (
     check_can_delete_comment,
     check_can_edit_comment,
@@ -92,6 +93,7 @@ def add_comment(
     except IntegrityError:
         # The same form posted twice at the same moment (the constraint's backstop).
         return Comment.objects.get(author=author, submission_token=token)
+    notify_reply(reply=comment)
     discussion_changed(locked.pk, comments=1)
     return comment
 
@@ -209,6 +211,7 @@ def hide_comment(*, moderator: User, comment: Comment, reason: str) -> Comment:
     comment_readability_changed(
         case_id=locked.case_id, was_readable=was_readable, is_readable=False
     )
+    notify_comment_visibility(comment=locked, was_readable=was_readable, actor=moderator)
     log_moderation(
         moderator,
         ModerationLog.Action.HIDE_COMMENT,
@@ -234,6 +237,7 @@ def restore_comment(*, moderator: User, comment: Comment, reason: str = "") -> C
     comment_readability_changed(
         case_id=locked.case_id, was_readable=False, is_readable=locked.is_readable
     )
+    notify_comment_visibility(comment=locked, was_readable=False, actor=moderator)
     log_moderation(
         moderator,
         ModerationLog.Action.RESTORE_COMMENT,

@@ -17,6 +17,7 @@ from accounts.models import User
 from cases.models import Case, ModerationLog
 from cases.services.figures import refresh_rule_figures
 from cases.services.log import log_moderation
+from cases.services.notifications import notify_case_closed, notify_proposal_decided
 from cases.services.permissions import check_is_curator
 
 MAX_FEATURED = 3
@@ -43,6 +44,7 @@ def _decide(moderator: User, case: Case, *, status: str, note: str, action: str)
         locked.published_at = timezone.now()
     locked.save(update_fields=["status", "review_note", "published_at", "updated_at"])
     log_moderation(moderator, action, case_id=locked.pk, reason=note)
+    notify_proposal_decided(case=locked, actor=moderator)
     transaction.on_commit(lambda: _tell_proposer(locked))
     case.status, case.review_note, case.published_at = (
         locked.status,
@@ -156,6 +158,7 @@ def close_case(*, moderator: User, case: Case, reason: str) -> Case:
     locked = _locked(case, moderator)
     if not locked.is_published:
         raise ValidationError(_("Only published cases can be closed."))
+    notify_case_closed(case=locked, actor=moderator, reason=reason.strip())  # before it closes
     locked.closed_at = locked.closed_at or timezone.now()
     locked.closed_reason = reason.strip()
     locked.save(update_fields=["closed_at", "closed_reason", "updated_at"])

@@ -15,6 +15,7 @@ from cases.models import Comment, Flag, ModerationLog
 from cases.moderation_texts import Outcome
 from cases.services.figures import comment_readability_changed
 from cases.services.log import log_community, log_moderation
+from cases.services.notifications import notify_comment_visibility
 from cases.services.permissions import (
     check_can_participate,
     check_comment_is_open,
@@ -112,6 +113,7 @@ def _hide_when_flagged_enough(comment: Comment) -> None:
     comment_readability_changed(
         case_id=comment.case_id, was_readable=was_readable, is_readable=False
     )
+    notify_comment_visibility(comment=comment, was_readable=was_readable, actor=None)
     log_community(
         ModerationLog.Action.HIDE_COMMENT,
         case_id=comment.case_id,
@@ -172,6 +174,7 @@ def resolve_flags(*, moderator: User, comment: Comment, keep: bool, reason: str 
     comment_readability_changed(
         case_id=locked.case_id, was_readable=was_readable, is_readable=locked.is_readable
     )
+    notify_comment_visibility(comment=locked, was_readable=was_readable, actor=moderator)
     log_moderation(
         moderator,
         ModerationLog.Action.RESOLVE_FLAGS,

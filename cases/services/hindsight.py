@@ -29,6 +29,7 @@ from cases.models import Case, HindsightVote, ModerationLog, OutcomeUpdate, Vote
 from cases.models.judgement import OUTCOME_TEXT_MAX
 from cases.services.figures import discussion_changed
 from cases.services.log import log_moderation
+from cases.services.notifications import notify_outcome_update
 from cases.services.permissions import check_can_participate, check_is_curator
 from cases.services.votes import VoteOutcome
 from outsourcing.i18n import site_languages
@@ -144,6 +145,7 @@ def add_outcome_update(
         case_id=locked.pk,
         params={"date": happened_on.isoformat()},
     )
+    notify_outcome_update(case=locked, actor=moderator, happened_on=happened_on)
     discussion_changed(locked.pk)
     _copy_outcome_fields(locked, case)
     return update

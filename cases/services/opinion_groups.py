@@ -5,7 +5,11 @@
 (cases/tasks.py) run; never a request. Reading the votes and finding the groups only read, and
 take seconds to a minute at scale, so they run outside any transaction; `store_opinion_groups`
 then replaces the stored groups in one transaction: a page sees the old groups or the new ones,
-never a mixture.
+never a mixture. The comments' bridging scores are then recomputed from the new groups
+(cases/services/bridging.py), in their own transaction.
+
+`label_group` is a curator naming a group (shown on /groups/ and the case pages instead of
+the automatic label), logged like every curator act.
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ from itertools import chain
 
 import numpy as np
 from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import translation
 from django.utils.text import Truncator
@@ -25,8 +31,17 @@ from scipy import sparse
 
 from accounts.models import User
 from cases.figures import MIN_VOTES_PER_PERSPECTIVE
-from cases.models import Case, GroupCaseShare, OpinionGroup, OpinionGroupRun, ReaderGroup, Vote
-from cases.models.groups import GROUP_AUTO_LABEL_MAX
+from cases.groups_version import groups_changed
+from cases.models import (
+    Case,
+    GroupCaseShare,
+    ModerationLog,
+    OpinionGroup,
+    OpinionGroupRun,
+    ReaderGroup,
+    Vote,
+)
+from cases.models.groups import GROUP_AUTO_LABEL_MAX, GROUP_LABEL_MAX
 from cases.opinion_groups import (
     ANSWER_ORDER,
     ANSWER_VALUES,
@@ -34,6 +49,10 @@ from cases.opinion_groups import (
     find_opinion_groups,
     vote_matrices,
 )
+from cases.selectors.groups import GROUPS_SHOWN_KEY
+from cases.services.bridging import BridgingStored, recompute_bridging_scores
+from cases.services.log import log_moderation
+from cases.services.permissions import check_is_curator
 
 READ_CHUNK = 20_000
 BATCH_SIZE = 2_000
@@ -66,7 +85,8 @@ class GroupsComputed:
     votes_read: int
     read_seconds: float
     compute_seconds: float
-    store_seconds: float
+    store_seconds: float  # the groups and the comments' bridging scores
+    bridging: BridgingStored
 
 
 def read_vote_matrix() -> VoteMatrix:
@@ -94,7 +114,8 @@ def read_vote_matrix() -> VoteMatrix:
 
 
 def compute_opinion_groups() -> GroupsComputed:
-    """Read the votes, find the groups, store them in place of the last run's."""
+    """Read the votes, find the groups, store them in place of the last run's, then the
+    comments' bridging scores from the new groups."""
     started = time.perf_counter()
     matrix = read_vote_matrix()
     read = time.perf_counter()
@@ -106,12 +127,15 @@ def compute_opinion_groups() -> GroupsComputed:
         case_ids=matrix.case_ids,
         seconds=computed - started,
     )
+    # The comments' bridging scores follow the new groups (cases/bridging.py).
+    bridging = recompute_bridging_scores()
     return GroupsComputed(
         run=run,
         votes_read=matrix.votes,
         read_seconds=read - started,
         compute_seconds=computed - read,
         store_seconds=time.perf_counter() - computed,
+        bridging=bridging,
     )
 
 
@@ -165,7 +189,44 @@ def store_opinion_groups(
         _store_shares(groups, result, cases, distances, places)
     run.seconds = seconds + time.perf_counter() - started
     run.save(update_fields=["seconds"])
+    transaction.on_commit(groups_changed)  # the pages showing the groups render them anew
+    # Whether groups exist decides the comments' default order ("bridging" or "best").
+    transaction.on_commit(lambda: cache.delete(GROUPS_SHOWN_KEY))
     return run
+
+
+@transaction.atomic
+def label_group(*, moderator: User, group: OpinionGroup, label: str) -> OpinionGroup:
+    """A curator's name for `group`; an empty `label` gives it back its automatic one.
+
+    Refused when the group is gone (a new run replaced it since the page was read). A label
+    the group already has changes nothing and logs nothing. The pages showing the groups are
+    rendered anew once it commits.
+    """
+    check_is_curator(moderator)
+    label = label.strip()
+    if len(label) > GROUP_LABEL_MAX:
+        raise ValidationError(
+            _("Name the group in at most %(limit)d characters.") % {"limit": GROUP_LABEL_MAX}
+        )
+    locked = OpinionGroup.objects.select_for_update().filter(pk=group.pk).first()
+    if locked is None:
+        raise ValidationError(
+            _("This group no longer exists: the groups were computed anew. Reload the page.")
+        )
+    if locked.label != label:
+        previous = locked.label
+        locked.label = label
+        locked.save(update_fields=["label"])
+        log_moderation(
+            moderator,
+            ModerationLog.Action.LABEL_GROUP,
+            case_id=None,
+            params={"number": locked.number, "label": label, "previous": previous},
+        )
+        transaction.on_commit(groups_changed)
+    group.label = locked.label
+    return locked
 
 
 def _store_members(groups: list[OpinionGroup], result: OpinionGroups, readers) -> None:

@@ -11,6 +11,7 @@ from cases.views.comments import (
 )
 from cases.views.curation import case_tool, decide_proposal, record_factors, review_queue
 from cases.views.flags import flag_comment
+from cases.views.groups import group_label, groups
 from cases.views.hindsight import hindsight_vote, outcome_add, outcome_remove
 from cases.views.links import link_add, link_remove
 from cases.views.moderation import moderation_log, suspend_user, unsuspend_user
@@ -32,6 +33,8 @@ __all__ = [
     "comment_reply",
     "decide_proposal",
     "flag_comment",
+    "group_label",
+    "groups",
     "hindsight_vote",
     "link_add",
     "link_remove",

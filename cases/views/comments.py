@@ -11,13 +11,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from cases import services, threads
+from cases import services
 from cases.decorators import back_to_case, back_to_comment, login_required
 from cases.forms import CommentDeleteForm, CommentEditForm, CommentForm, CommentRatingForm
 from cases.http import HtmxHttpRequest, form_errors, refuse, take_draft
 from cases.models import Case, Comment
 from cases.selectors.case_page import case_page, single_comment
-from cases.selectors.comments import page_of_comment
+from cases.selectors.comments import default_order, page_of_comment
 from cases.translations import show_case_titles
 from outsourcing.limits import rate_limited
 
@@ -31,7 +31,7 @@ def get_visible_comment(request: HtmxHttpRequest, comment_id: int) -> Comment:
 
 
 def comment_redirect(request: HtmxHttpRequest, comment: Comment) -> HttpResponse:
-    order = threads.DEFAULT_ORDER
+    order = default_order()
     viewer_id = request.user.pk if request.user.is_authenticated else None
     page = page_of_comment(comment.case, comment, order=order, viewer_id=viewer_id)
     suffix = f"?page={page}" if page > 1 else ""

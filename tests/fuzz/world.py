@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from cases import services
-from cases.models import Case, Flag, ModerationLog
+from cases.models import Case, Flag, GroupCaseShare, ModerationLog, OpinionGroup, OpinionGroupRun
 from tests.factories import CaseFactory, CategoryFactory, CommentFactory, UserFactory
 from tests.fuzz.scan import Offer, scan
 from tests.fuzz.urls import Endpoint, Slot
@@ -191,6 +191,18 @@ def build_world(endpoints: list[Endpoint]) -> World:
         reason="x",
     )
 
+    # Two opinion groups, one with its answers on the published case (/groups/, the label forms).
+    run = OpinionGroupRun.objects.create(
+        k=2, readers=24, cases=1, votes=24, silhouette=0.5, seconds=0.1
+    )
+    groups = [
+        OpinionGroup.objects.create(run=run, number=n, size=12, centre_x=n - 1.5, centre_y=0.0)
+        for n in (1, 2)
+    ]
+    GroupCaseShare.objects.create(
+        group=groups[0], case=published, votes_yes=10, votes_no=2, place=1
+    )
+
     cases = [published, closed, featured, draft, pending, needs_changes, archived]
     users = {"member": member, "curator": curator, "superuser": superuser}
     values = {
@@ -201,6 +213,7 @@ def build_world(endpoints: list[Endpoint]) -> World:
         "content_type_id": [str(pk) for pk in ContentType.objects.values_list("pk", flat=True)],
         "app_label": sorted({model._meta.app_label for model in _admin_models(endpoints)}),
         "object_id": [str(published.pk), str(member.pk)],
+        "group_id": [str(group.pk) for group in groups],
     }
     world = World(users, values, _admin_models(endpoints))
     scan(world, endpoints)

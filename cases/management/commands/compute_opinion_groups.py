@@ -24,4 +24,9 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write(self.style.WARNING("Too few readers or cases to find groups."))
+        bridging = computed.bridging
+        self.stdout.write(
+            f"Bridging scores: {bridging.scored} comments rated enough by a group; "
+            f"{bridging.changed} changed."
+        )
         self.stdout.write(self.style.SUCCESS(f"Done in {run.seconds:.1f} s."))

@@ -6,7 +6,9 @@ Creates published cases (slugs `load-…`, plus `bench-50-comments`, `bench-500-
 with `--comments-huge N`, `bench-5000-comments`), users (`load-user-…`, `load-curator` and the
 signed-in benchmark reader `bench-reader`), votes with their vote events, comment threads with
 ratings and credited mind changes, and moderation-log entries; then rebuilds every stored figure
-from the rows (`rebuild_all_figures`), so that `recount_votes --check` is clean.
+from the rows (`rebuild_all_figures`), so that `recount_votes --check` is clean. With
+`--camps N` the votes carry N planted opinion camps (cases/load_camps.py), which
+`compute_opinion_groups` then finds, so that /groups/ shows something real.
 
 Votes and vote events, the bulk of the data, bypass the ORM: `executemany` on SQLite and
 `COPY` on PostgreSQL (`--insert orm` uses `bulk_create` instead, for comparison). The seed cases
@@ -30,6 +32,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 
 from accounts.models import User
+from cases.load_camps import LoadCamps
 from cases.load_judgement import add_judgement
 from cases.markdown import render_markdown
 from cases.models import (
@@ -347,6 +350,12 @@ class Command(BaseCommand):
         )
         parser.add_argument("--seed", type=int, default=1, help="Random seed (same data).")
         parser.add_argument(
+            "--camps",
+            type=int,
+            default=0,
+            help="Plant this many opinion camps in the votes (cases/load_camps.py; 0: none).",
+        )
+        parser.add_argument(
             "--replace", action="store_true", help="Delete earlier load data first."
         )
         parser.add_argument(
@@ -379,6 +388,8 @@ class Command(BaseCommand):
             raise CommandError(f"--cases must be at least {len(self.comment_sizes)}.")
         if options["users"] < 2 or options["votes"] < 0:
             raise CommandError("--users must be at least 2 and --votes not negative.")
+        if options["camps"] == 1 or options["camps"] < 0:
+            raise CommandError("--camps must be 0 (none) or at least 2.")
 
         started = time.monotonic()
         if load_data_exists():
@@ -613,6 +624,15 @@ class Command(BaseCommand):
         counts.update(dict.fromkeys(bench_ids, bench_n))
         planned = sum(counts.values())
         self.credits: list[tuple] = []  # (user, case, from, to, at) for MindChange rows
+        self.camps = None
+        if self.options["camps"]:
+            self.camps = LoadCamps(
+                n_users,
+                [case_id for case_id, _slug, _at in self.cases],
+                camps=self.options["camps"],
+                seed=self.options["seed"],
+            )
+            self.stdout.write(f"  planting {self.camps.camps} opinion camps in the votes")
         ts = self.ts
         votes = RowWriter(
             Vote,
@@ -687,6 +707,8 @@ class Command(BaseCommand):
                 choice = D
             else:
                 choice = N
+            if self.camps:
+                choice = self.camps.answer(case_id, index, choice)
             first, previous, changes, credited, changed_at = choice, "", 0, 0, first_at
             if rng.random() < moved_rate:
                 first = rng.choice([c for c in CHOICES if c != choice])
