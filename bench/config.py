@@ -38,6 +38,7 @@ PAGES = [
     Page("shifted", "list `/?sort=shifted`", "/?sort=shifted"),
     Page("search", "search `/?q=call center`", "/?q=" + urllib.parse.quote("call center")),
     Page("rule", "`/rule-of-thumb/`", "/rule-of-thumb/"),
+    Page("groups", "`/groups/`", "/groups/"),
     Page("moderation", "`/moderation/`", "/moderation/"),
     Page("case50", "case, 50 comments, anonymous", "/cases/bench-50-comments/", target=1.0),
     # In German (?lang=de, outsourcing/i18n.py): the German catalogue, the translation join.

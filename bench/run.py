@@ -79,6 +79,7 @@ def main(argv: list[str] | None = None) -> int:
             "--votes", str(config.votes),
             "--users", str(config.users),
             "--comments-huge", str(config.comments_huge),
+            "--camps", "3",
             capture=True,
         )  # fmt: skip
         timings = re.search(r"^Timings: (.*)$", output, re.MULTILINE)
@@ -86,6 +87,8 @@ def main(argv: list[str] | None = None) -> int:
             "seconds": round(time.monotonic() - started, 1),
             "timings": timings.group(1) if timings else "",
         }
+    # The opinion groups (and the comments' bridging scores) as the nightly job makes them.
+    manage(env, "compute_opinion_groups", capture=True)
     manage(env, "collectstatic", "--noinput", "--verbosity", "0")
 
     result = measure(config, env, database, seed)
