@@ -95,9 +95,11 @@ def wait_until_up(url: str, seconds: float = 30) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
-            urllib.request.urlopen(f"{url}/", timeout=2)
+            urllib.request.urlopen(f"{url}/", timeout=5)
             return
-        except (urllib.error.URLError, ConnectionError):
+        # Refused, reset, or still busy with its first request (a cold worker imports the
+        # whole site): try again until the deadline.
+        except OSError:
             time.sleep(0.2)
     raise AssertionError(f"{url} did not come up")
 
